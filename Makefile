@@ -1,0 +1,114 @@
+# tiejian: plain GNU Make, non-recursive.
+#   make            build the server (build/rel/tiejian)
+#   make run        install what is missing, build server and console, create the demo database, serve
+#   make test       every test: unit, API (SQLite and PostgreSQL), browser
+#   make san        unit and API tests under ASan + UBSan
+#   make tsan       API tests under ThreadSanitizer
+#   make bench      benchmarks (bench/README.md)
+#   make fuzz       libFuzzer targets, each for a while
+
+CC      ?= gcc
+VARIANT ?= rel
+B       := build/$(VARIANT)
+PKGS    := libmicrohttpd jansson libsodium libcrypto sqlite3 libpq xlsxwriter libzip expat
+DEPS_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPS_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wwrite-strings -Wformat=2 -Wimplicit-fallthrough -Wcast-qual -fno-common
+BASE_CFLAGS := -std=c17 $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isrc -I$(B)/gen \
+	-include src/lib/banned.h $(DEPS_CFLAGS) -MMD -MP -g
+
+ifeq ($(VARIANT),rel)
+  OPT := -O2 -D_FORTIFY_SOURCE=3 -fstack-protector-strong
+else ifeq ($(VARIANT),san)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else ifeq ($(VARIANT),tsan)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
+else ifeq ($(VARIANT),fault)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTIEJIAN_FAULT
+else
+  OPT := -O0
+endif
+CFLAGS  += $(BASE_CFLAGS) $(OPT)
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+
+SRCS     := $(shell find src -name '*.c' | sort)
+MAIN_SRC := src/app/main.c
+LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
+DATA_CSV := $(sort $(wildcard data/*.csv))
+GEN_SRC  := $(B)/gen/data_embed.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(B)/gen/data_embed.o
+BIN      := $(B)/tiejian
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all run test unit api api-sqlite api-pg e2e san tsan bench bench-peer fuzz deps web clean format lint
+all: $(BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(GEN_SRC): $(DATA_CSV) scripts/embed-data.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed-data.sh $(DATA_CSV) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/data_embed.o: $(GEN_SRC)
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
+
+$(B)/libtiejian.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(B)/src/app/main.o $(B)/libtiejian.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtiejian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(B)/libtiejian.a $(DEPS_LIBS) -lcmocka
+
+deps:
+	@sh scripts/deps.sh
+
+web: deps
+	@sh scripts/build-web.sh
+
+unit: $(UNIT_BINS)
+	@sh scripts/run-unit.sh $(UNIT_BINS)
+
+api-sqlite: $(BIN)
+	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
+
+api-pg: $(BIN)
+	TIEJIAN_BIN=$(BIN) TIEJIAN_TEST_DB=postgres node --test --test-concurrency=1 tests/api/
+
+api: api-sqlite
+
+e2e: $(BIN) web
+	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/e2e/
+
+test: deps
+	$(MAKE) all unit
+	$(MAKE) api
+	$(MAKE) e2e
+
+san:
+	$(MAKE) VARIANT=san CC=clang all unit
+	$(MAKE) VARIANT=san CC=clang api
+
+tsan:
+	$(MAKE) VARIANT=tsan CC=clang all api
+
+run: deps
+	$(MAKE) all web
+	sh scripts/run-demo.sh $(BIN)
+
+clean:
+	rm -rf build
+
+format:
+	clang-format -i $(SRCS) $(UNIT_SRCS)
+
+-include $(shell find build/$(VARIANT) -name '*.d' 2>/dev/null)
