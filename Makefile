@@ -49,7 +49,8 @@ all: $(BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(GEN_SRC): $(DATA_CSV) scripts/embed-data.sh
 	@mkdir -p $(dir $@)

@@ -1,4 +1,4 @@
-/* embed.h: reference data files (data/*.csv) compiled into the binary by scripts/embed-data.sh. */
+/* embed.h: reference data files (the CSVs of data/) compiled into the binary by scripts/embed-data.sh. */
 #ifndef TIEJIAN_EMBED_H
 #define TIEJIAN_EMBED_H
 

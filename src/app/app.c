@@ -1,0 +1,103 @@
+/* app.c: opening the app (pool, migrations, router, metrics) and its clock. */
+#include <sodium.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app_init.h"
+#include "app/module.h"
+#include "auth/auth.h"
+#include "http/metrics.h"
+#include "lib/log.h"
+
+int64_t app_now(struct app *app)
+{
+	return (int64_t)time(NULL) + atomic_load(&app->clock_offset_s);
+}
+
+enum status app_migrate(struct app *app, struct db *db)
+{
+	struct migration_set sets[64];
+	size_t n = 0;
+	for (size_t i = 0; i < app->nmodules && n < 64; i++)
+		if (app->modules[i]->migrations)
+			sets[n++] = (struct migration_set){app->modules[i]->name,
+							   app->modules[i]->migrations};
+	int applied = 0;
+	enum status st = migrate_apply(db, sets, n, &applied);
+	if (!st && applied)
+		log_info("database migrated: %d migrations applied", applied);
+	return st;
+}
+
+enum status app_open(struct app *app, const struct config *cfg, bool serving)
+{
+	memset(app, 0, sizeof(*app));
+	app->cfg = cfg;
+	app->modules = app_modules;
+	app->nmodules = app_nmodules;
+	unsigned char rnd[6];
+	randombytes_buf(rnd, sizeof(rnd));
+	char hex[13];
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	snprintf(app->instance_id, sizeof(app->instance_id), "%d-%s", (int)getpid(), hex);
+
+	unsigned threads = cfg->threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 2;
+	}
+	unsigned gate = cfg->pwhash_concurrency;
+	if (!gate)
+		gate = threads / 2 ? threads / 2 : 1;
+	sem_init(&app->pwhash_gate, 0, gate);
+
+	char err[256];
+	enum status st = db_pool_new(cfg->db_url, serving ? threads + 3 : 2, &app->pool, err,
+				     sizeof(err));
+	if (st) {
+		log_error("%s", err);
+		return st;
+	}
+	struct db *db;
+	if ((st = db_pool_get(app->pool, 10000, &db)))
+		return st;
+	st = app_migrate(app, db);
+	for (size_t i = 0; !st && i < app->nmodules; i++) {
+		const struct module *m = app->modules[i];
+		if (!m->seed)
+			continue;
+		if ((st = db_begin(db)))
+			break;
+		st = m->seed(app, db);
+		if (st) {
+			log_error("seeding %s failed: %s (%s)", m->name, status_code(st),
+				  db_errmsg(db));
+			db_rollback(db);
+		} else {
+			st = db_commit(db);
+		}
+	}
+	db_pool_put(app->pool, db);
+	if (st)
+		return st;
+	router_init(&app->router);
+	for (size_t i = 0; i < app->nmodules; i++) {
+		const struct module *m = app->modules[i];
+		if (m->routes && (st = router_add(&app->router, m->name, m->routes, m->nroutes)))
+			return st;
+	}
+	app->metrics = metrics_new(app->router.n);
+	if (!app->metrics)
+		return ST_NOMEM;
+	return serving ? auth_init(app) : ST_OK;
+}
+
+void app_close(struct app *app)
+{
+	db_pool_free(app->pool);
+	app->pool = NULL;
+	router_release(&app->router);
+	metrics_free(app->metrics);
+	app->metrics = NULL;
+	sem_destroy(&app->pwhash_gate);
+}

@@ -1,0 +1,41 @@
+/* module.h: the descriptor every module exports; src/app/modules.c lists them all. */
+#ifndef TIEJIAN_MODULE_H
+#define TIEJIAN_MODULE_H
+
+#include <stddef.h>
+
+#include "app/app.h"
+#include "db/migrate.h"
+#include "http/router.h"
+
+/* A background job. It runs at most once per interval across all app servers: the runner
+ * claims it through the database first. run() gets its own connection and the app's clock. */
+struct job {
+	const char *name;
+	int interval_s;
+	enum status (*run)(struct app *app, struct db *db, int64_t now);
+};
+
+struct module {
+	const char *name;
+	const struct route *routes;
+	size_t nroutes;
+	const struct migration *migrations; /* ends with a {0} entry; NULL if none */
+	const struct job *jobs;
+	size_t njobs;
+	/* Reference data every deployment needs (e.g. the holiday calendar shipped in data/),
+	 * loaded at start-up after migrations, inside a transaction. Must be idempotent and never
+	 * overwrite what an administrator changed. NULL if none. */
+	enum status (*seed)(struct app *app, struct db *db);
+	/* Load this module's part of the demo city (tiejian demo); NULL if none. Runs in module
+	 * order, each in its own transaction. */
+	enum status (*demo)(struct app *app, struct db *db);
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The modules, in dependency order (modules.c). */
+extern const struct module *const app_modules[];
+extern const size_t app_nmodules;
+
+#endif

@@ -1,0 +1,21 @@
+/* modules.c: every module of tiejian, explicitly, in dependency order (migrations and demo data
+ * run in this order; routes are matched over all of them). */
+#include "app/module.h"
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "modules/calendar/calendar.h"
+#include "modules/enterprises/enterprises.h"
+#include "modules/orgs/orgs.h"
+#include "modules/system/system.h"
+#include "modules/users/users.h"
+
+const struct module *const app_modules[] = {
+	&system_module,   /* health, metrics, the job schedule */
+	&orgs_module,     /* the org tree */
+	&enterprises_module, /* the enterprise registry */
+	&auth_module,     /* users, roles, sessions, tokens, login */
+	&audit_module,    /* the hash-chained audit log */
+	&users_module,    /* user and role administration */
+	&calendar_module, /* the working-day calendar */
+};
+const size_t app_nmodules = sizeof(app_modules) / sizeof(app_modules[0]);

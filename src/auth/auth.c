@@ -1,0 +1,377 @@
+/* auth.c: who is calling (session cookie or Bearer token), CSRF, passwords and tokens. */
+#include <errno.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <strings.h>
+#include <time.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "auth/auth_sql.h"
+#include "auth/principal.h"
+#include "http/request.h"
+#include "lib/log.h"
+
+/* ---- passwords ----------------------------------------------------------------------------- */
+
+static enum status gate_enter(struct app *app)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 3;
+	while (sem_timedwait(&app->pwhash_gate, &ts) != 0) {
+		if (errno == EINTR)
+			continue;
+		return ST_RATE_LIMITED;
+	}
+	return ST_OK;
+}
+
+enum status auth_password_hash(struct app *app, const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return ST_INTERNAL;
+	enum status st = gate_enter(app);
+	if (st)
+		return st;
+	int rc = crypto_pwhash_str(out, password, strlen(password), app->cfg->pwhash_opslimit,
+				   app->cfg->pwhash_memlimit);
+	sem_post(&app->pwhash_gate);
+	return rc == 0 ? ST_OK : ST_NOMEM;
+}
+
+enum status auth_password_verify(struct app *app, const char *hash, const char *password)
+{
+	enum status st = gate_enter(app);
+	if (st)
+		return st;
+	int rc = crypto_pwhash_str_verify(hash, password, strlen(password));
+	sem_post(&app->pwhash_gate);
+	return rc == 0 ? ST_OK : ST_UNAUTHORIZED;
+}
+
+void auth_password_generate(char *out, size_t outlen)
+{
+	/* One of each class, then random characters without look-alikes: about 70 bits. */
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+	static const char upper[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+	static const char lower[] = "abcdefghijkmnpqrstuvwxyz";
+	static const char symbols[] = "@#%+=";
+	if (outlen < 17) {
+		out[0] = '\0';
+		return;
+	}
+	out[0] = upper[randombytes_uniform(sizeof(upper) - 1)];
+	out[1] = lower[randombytes_uniform(sizeof(lower) - 1)];
+	out[2] = (char)('2' + randombytes_uniform(8));
+	out[3] = symbols[randombytes_uniform(sizeof(symbols) - 1)];
+	for (size_t i = 4; i < 16; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[16] = '\0';
+}
+
+enum status auth_init(struct app *app)
+{
+	if (crypto_pwhash_str(app->dummy_hash, "tiejian-dummy", 13, app->cfg->pwhash_opslimit,
+			      app->cfg->pwhash_memlimit) != 0)
+		return ST_NOMEM;
+	return ST_OK;
+}
+
+void auth_release(void)
+{
+}
+
+/* ---- tokens -------------------------------------------------------------------------------- */
+
+void auth_token_hash(const char *secret, char *hash, size_t hashlen)
+{
+	unsigned char d[32];
+	crypto_generichash(d, sizeof(d), (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(hash, hashlen, d, sizeof(d));
+}
+
+void auth_token_new(const char *prefix, char *secret, size_t secretlen, char *hash, size_t hashlen)
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	size_t p = prefix ? strlen(prefix) : 0;
+	if (p)
+		memcpy(secret, prefix, p);
+	sodium_bin2base64(secret + p, secretlen - p, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	auth_token_hash(secret, hash, hashlen);
+}
+
+/* ---- the principal ------------------------------------------------------------------------- */
+
+static const char *dup_col(struct request *req, struct db_res *r, int c)
+{
+	return arena_strdup(&req->arena, db_col_text(r, c));
+}
+
+/* Columns 0..12 of SQL_SESSION_LOOKUP / SQL_TOKEN_LOOKUP. */
+static struct principal *principal_from_row(struct request *req, struct db_res *r,
+					    bool *disabled)
+{
+	struct principal *u = arena_zalloc(&req->arena, sizeof(*u));
+	if (!u)
+		return NULL;
+	u->user_id = db_col_int(r, 0);
+	u->username = dup_col(req, r, 1);
+	u->display_name = dup_col(req, r, 2);
+	u->org_id = db_col_int(r, 3);
+	u->enterprise_id = db_col_null(r, 4) ? 0 : db_col_int(r, 4);
+	u->must_change_password = db_col_int(r, 5) != 0;
+	*disabled = strcmp(db_col_text(r, 6), "active") != 0;
+	u->last_login_at = db_col_null(r, 7) ? 0 : db_col_int(r, 7);
+	u->org_code = dup_col(req, r, 8);
+	u->org_name = dup_col(req, r, 9);
+	u->org_kind = dup_col(req, r, 10);
+	u->org_path = dup_col(req, r, 11);
+	u->enterprise_name = dup_col(req, r, 12);
+	if (!u->username || !u->org_path)
+		return NULL;
+	return u;
+}
+
+static enum status load_roles(struct request *req, struct db *db, struct principal *u)
+{
+	struct db_res *r = db_query(db, &SQL_PRINCIPAL_ROLES, DB_ARGS(db_int(u->user_id)));
+	while (db_next(r)) {
+		const char *code = db_col_text(r, 0);
+		struct principal_role *role = u->nroles ? &u->roles[u->nroles - 1] : NULL;
+		if (!role || strcmp(role->code, code) != 0) {
+			if (u->nroles == PRINCIPAL_MAX_ROLES)
+				continue;
+			role = &u->roles[u->nroles++];
+			memset(role, 0, sizeof(*role));
+			role->code = dup_col(req, r, 0);
+			role->name = dup_col(req, r, 1);
+			int k = scope_from_code(db_col_text(r, 2));
+			role->scope = k > 0 ? (enum scope_kind)k : SCOPE_SELF;
+			if (!role->code || !role->name) {
+				db_done(r);
+				return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+			}
+		}
+		const char *perm = db_col_text(r, 3);
+		int p = perm ? perm_from_code(perm) : -1;
+		if (p > 0) {
+			permset_add(&role->perms, (enum perm)p);
+			permset_add(&u->perms, (enum perm)p);
+		}
+	}
+	return db_done(r);
+}
+
+static const char *cookie_name(const struct app *app)
+{
+	return app->cfg->tls ? "__Host-tj_session" : "tj_session";
+}
+
+static enum status expired(struct request *req, const char *message)
+{
+	return req_fail(req, ST_UNAUTHORIZED, "session_expired", message, NULL);
+}
+
+enum status auth_load_session(struct request *req, struct db *db, const char *token)
+{
+	char hash[65];
+	auth_token_hash(token, hash, sizeof(hash));
+	struct db_res *r = db_query(db, &SQL_SESSION_LOOKUP, DB_ARGS(db_text(hash)));
+	struct principal *u = NULL;
+	bool disabled = false;
+	int64_t created = 0, seen = 0;
+	if (db_next(r)) {
+		u = principal_from_row(req, r, &disabled);
+		if (u) {
+			u->session_id = db_col_int(r, 13);
+			u->csrf_token = dup_col(req, r, 14);
+			created = db_col_int(r, 15);
+			seen = db_col_int(r, 16);
+		}
+	}
+	enum status st = db_done(r);
+	if (st)
+		return st;
+	if (!u)
+		return expired(req, "登录已失效，请重新登录");
+	const struct config *cfg = req->app->cfg;
+	enum session_state s = auth_session_state(created, seen, req->now, cfg->session_idle_s,
+						  cfg->session_absolute_s);
+	if (s != SESSION_LIVE || disabled) {
+		db_exec(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
+		if (disabled)
+			return req_fail(req, ST_UNAUTHORIZED, "account_disabled",
+					"账号已停用，请联系系统管理员", NULL);
+		return expired(req, s == SESSION_IDLE_EXPIRED
+					    ? "由于长时间未操作，登录已超时，请重新登录"
+					    : "登录时间已超过上限，请重新登录");
+	}
+	/* Keep the idle clock moving, but write at most once a minute per session. */
+	if (req->now - seen >= 60) {
+		st = db_exec(db, &SQL_SESSION_TOUCH, DB_ARGS(db_int(u->session_id), db_int(req->now)),
+			     NULL);
+		if (st)
+			return st;
+	}
+	req->user = u;
+	return load_roles(req, db, u);
+}
+
+static enum status by_token(struct request *req, struct db *db, const char *token)
+{
+	char hash[65];
+	auth_token_hash(token, hash, sizeof(hash));
+	struct db_res *r = db_query(db, &SQL_TOKEN_LOOKUP, DB_ARGS(db_text(hash)));
+	struct principal *u = NULL;
+	bool disabled = false;
+	int64_t expires = 0, revoked = 0, used = 0;
+	if (db_next(r)) {
+		u = principal_from_row(req, r, &disabled);
+		if (u) {
+			u->token_id = db_col_int(r, 13);
+			expires = db_col_null(r, 14) ? 0 : db_col_int(r, 14);
+			revoked = db_col_null(r, 15) ? 0 : db_col_int(r, 15);
+			used = db_col_null(r, 16) ? 0 : db_col_int(r, 16);
+		}
+	}
+	enum status st = db_done(r);
+	if (st)
+		return st;
+	if (!u || revoked || disabled)
+		return req_fail(req, ST_UNAUTHORIZED, "invalid_token", "访问令牌无效或已被吊销",
+				NULL);
+	if (expires && req->now >= expires)
+		return req_fail(req, ST_UNAUTHORIZED, "token_expired", "访问令牌已过期", NULL);
+	if (req->now - used >= 60) {
+		st = db_exec(db, &SQL_TOKEN_TOUCH, DB_ARGS(db_int(u->token_id), db_int(req->now)),
+			     NULL);
+		if (st)
+			return st;
+	}
+	/* A token is for machines: no password-change gate applies to it. */
+	u->must_change_password = false;
+	req->user = u;
+	return load_roles(req, db, u);
+}
+
+enum status auth_authenticate(struct request *req, bool *via_cookie)
+{
+	*via_cookie = false;
+	struct db *db;
+	const char *authz = req_header(req, "Authorization");
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		const char *token = authz + 7;
+		if (strlen(token) < 20 || strlen(token) > 128)
+			return req_fail(req, ST_UNAUTHORIZED, "invalid_token",
+					"访问令牌无效或已被吊销", NULL);
+		enum status st = req_db(req, &db);
+		return st ? st : by_token(req, db, token);
+	}
+	const char *cookie =
+		MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, cookie_name(req->app));
+	if (!cookie || !*cookie)
+		return req_fail(req, ST_UNAUTHORIZED, NULL, NULL, NULL);
+	if (strlen(cookie) > 128)
+		return expired(req, "登录已失效，请重新登录");
+	*via_cookie = true;
+	enum status st = req_db(req, &db);
+	return st ? st : auth_load_session(req, db, cookie);
+}
+
+enum status auth_check_csrf(struct request *req)
+{
+	const char *sent = req_header(req, "X-CSRF-Token");
+	const char *want = req->user ? req->user->csrf_token : NULL;
+	if (!sent || !want || strlen(sent) != strlen(want) ||
+	    sodium_memcmp(sent, want, strlen(want)) != 0)
+		return req_fail(req, ST_FORBIDDEN, "csrf_failed",
+				"安全校验失败（缺少或错误的CSRF令牌），请刷新页面后重试", NULL);
+	return ST_OK;
+}
+
+/* ---- users from the command line ----------------------------------------------------------- */
+
+enum status auth_user_create(struct app *app, struct db *db, const char *username,
+			     const char *display_name, const char *org_code, const char *uscc,
+			     const char *const *roles, const char *password, bool must_change,
+			     int64_t *id_out, char *err, size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	enum status st = auth_password_hash(app, password, hash, sizeof(hash));
+	if (st) {
+		snprintf(err, errlen, "cannot hash the password");
+		return st;
+	}
+	int64_t now = app_now(app), org_id = 0, ent_id = 0, id = 0;
+	st = db_begin(db);
+	if (st) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		return st;
+	}
+	st = db_int1(db, &SQL_ORG_BY_CODE, DB_ARGS(db_text(org_code)), &org_id);
+	if (st) {
+		snprintf(err, errlen, st == ST_NOT_FOUND ? "no org with code %s" : "database: %s",
+			 st == ST_NOT_FOUND ? org_code : db_errmsg(db));
+		goto out;
+	}
+	if (uscc) {
+		st = db_int1(db, &SQL_ENTERPRISE_BY_USCC, DB_ARGS(db_text(uscc)), &ent_id);
+		if (st) {
+			snprintf(err, errlen,
+				 st == ST_NOT_FOUND ? "no enterprise with credit code %s"
+						    : "database: %s",
+				 st == ST_NOT_FOUND ? uscc : db_errmsg(db));
+			goto out;
+		}
+	}
+	st = db_int1(db, &SQL_USER_INSERT,
+		     DB_ARGS(db_text(username), db_text(display_name), db_int(org_id),
+			     db_id_or_null(ent_id), db_text(hash), db_int(must_change ? 1 : 0),
+			     db_int(now)),
+		     &id);
+	if (st) {
+		snprintf(err, errlen,
+			 st == ST_CONFLICT ? "user %s already exists" : "database: %s",
+			 st == ST_CONFLICT ? username : db_errmsg(db));
+		goto out;
+	}
+	json_t *role_list = json_array();
+	for (size_t i = 0; roles && roles[i]; i++) {
+		int64_t role_id;
+		st = db_int1(db, &SQL_ROLE_BY_CODE, DB_ARGS(db_text(roles[i])), &role_id);
+		if (st) {
+			snprintf(err, errlen, st == ST_NOT_FOUND ? "no role %s" : "database: %s",
+				 st == ST_NOT_FOUND ? roles[i] : db_errmsg(db));
+			json_decref(role_list);
+			goto out;
+		}
+		st = db_exec(db, &SQL_USER_ROLE_INSERT, DB_ARGS(db_int(id), db_int(role_id)), NULL);
+		if (st) {
+			snprintf(err, errlen, "database: %s", db_errmsg(db));
+			json_decref(role_list);
+			goto out;
+		}
+		json_array_append_new(role_list, json_string(roles[i]));
+	}
+	struct audit_actor who = {0, "cli", NULL, "local", NULL};
+	st = audit_append(db, &who, now, "user", id, "create",
+			  json_pack("{s:s, s:s, s:o, s:b}", "username", username, "org", org_code,
+				    "roles", role_list, "must_change_password", must_change),
+			  true);
+	if (st)
+		snprintf(err, errlen, "audit: %s", db_errmsg(db));
+out:
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	st = db_commit(db);
+	if (st)
+		snprintf(err, errlen, "commit: %s", db_errmsg(db));
+	else if (id_out)
+		*id_out = id;
+	return st;
+}

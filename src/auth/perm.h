@@ -1,0 +1,58 @@
+/* perm.h: every permission of tiejian, one enum and one table; roles grant sets of them. */
+#ifndef TIEJIAN_PERM_H
+#define TIEJIAN_PERM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Routes name one permission each. PERM_PUBLIC needs no login; PERM_LOGIN needs a login and
+ * nothing more. A module that adds permissions adds them here and to perm_table in perm.c.
+ */
+enum perm {
+	PERM_PUBLIC = 0,
+	PERM_LOGIN,
+	/* system administrator 系统管理员 */
+	PERM_ORG_READ,
+	PERM_ORG_WRITE,
+	PERM_USER_READ,
+	PERM_USER_WRITE,
+	PERM_CALENDAR_WRITE,
+	/* security administrator 安全管理员 */
+	PERM_ROLE_READ,
+	PERM_ROLE_WRITE,
+	/* audit administrator 审计管理员 */
+	PERM_AUDIT_READ,
+	/* business data */
+	PERM_ENTERPRISE_READ,
+	PERM_ENTERPRISE_WRITE,
+	PERM__COUNT
+};
+
+struct perm_def {
+	const char *code;  /* "org.read", stored in role_perms */
+	const char *name;  /* 中文名 */
+	const char *group; /* 中文分组, for the console */
+};
+
+/* Indexed by enum perm; PERM_PUBLIC and PERM_LOGIN have NULL codes (never granted). */
+extern const struct perm_def perm_table[PERM__COUNT];
+
+/* The permission with this code, or -1. */
+int perm_from_code(const char *code);
+
+/* A set of permissions. */
+struct permset {
+	uint64_t bits[(PERM__COUNT + 63) / 64];
+};
+
+static inline void permset_add(struct permset *s, enum perm p)
+{
+	s->bits[p / 64] |= 1ULL << (p % 64);
+}
+static inline bool permset_has(const struct permset *s, enum perm p)
+{
+	return (s->bits[p / 64] >> (p % 64)) & 1;
+}
+
+#endif

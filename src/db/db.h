@@ -1,0 +1,156 @@
+/* db.h: the one database interface; sqlite.c (default) and postgres.c sit behind it. */
+#ifndef TIEJIAN_DB_H
+#define TIEJIAN_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/status.h"
+
+/*
+ * A statement is a named constant in a module's _sql.c. Parameters are written $1, $2 ... in
+ * both dialects and are always bound, never spliced. Where PostgreSQL needs other text, the
+ * second field holds it; NULL means the same text runs on both.
+ *
+ * Ownership: a struct db is one connection, used by one thread at a time (a request takes one
+ * from the pool and gives it back). A struct db_res belongs to its connection; it is valid from
+ * db_query() until db_done(), and text returned by db_col_text() only until the next db_next().
+ * Prepared statements are cached per connection, keyed by the address of the struct sql.
+ */
+struct sql {
+	const char *sqlite;
+	const char *pg;
+};
+#define SQL(text) {(text), NULL}
+#define SQL2(sqlite_text, pg_text) {(sqlite_text), (pg_text)}
+
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_REAL, DB_T_TEXT, DB_T_BLOB };
+
+struct db_val {
+	enum db_type type;
+	int64_t i;
+	double d;
+	const char *p;
+	size_t len;
+};
+
+static inline struct db_val db_int(int64_t v)
+{
+	return (struct db_val){.type = DB_T_INT, .i = v};
+}
+static inline struct db_val db_real(double v)
+{
+	return (struct db_val){.type = DB_T_REAL, .d = v};
+}
+static inline struct db_val db_null(void)
+{
+	return (struct db_val){.type = DB_T_NULL};
+}
+/* NULL text binds SQL NULL. */
+static inline struct db_val db_text(const char *z)
+{
+	if (!z)
+		return db_null();
+	size_t n = 0;
+	while (z[n])
+		n++;
+	return (struct db_val){.type = DB_T_TEXT, .p = z, .len = n};
+}
+static inline struct db_val db_textn(const char *p, size_t n)
+{
+	return p ? (struct db_val){.type = DB_T_TEXT, .p = p, .len = n} : db_null();
+}
+static inline struct db_val db_blob(const void *p, size_t n)
+{
+	return (struct db_val){.type = DB_T_BLOB, .p = (const char *)p, .len = n};
+}
+/* 0 binds NULL: for optional foreign keys. */
+static inline struct db_val db_id_or_null(int64_t id)
+{
+	return id > 0 ? db_int(id) : db_null();
+}
+
+/* db_query(db, &SQL_X, DB_ARGS(db_int(id), db_text(name))) */
+#define DB_ARGS(...)                                                                               \
+	(const struct db_val[]){__VA_ARGS__},                                                      \
+		(sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val))
+#define DB_NOARGS NULL, 0
+
+enum db_kind { DB_SQLITE, DB_POSTGRES };
+
+struct db;
+struct db_res;
+
+/* Open a connection: a file path (SQLite) or a postgres:// URL. On failure *out is NULL and
+ * err holds a reason. ST_UNAVAILABLE when the server cannot be reached, ST_DB otherwise. */
+enum status db_open(const char *url, struct db **out, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+/* Text of the last error on this connection, for logs (never shown to users). */
+const char *db_errmsg(const struct db *db);
+/* Statements run on this connection since it opened (for N+1 tests and metrics). */
+unsigned long db_query_count(const struct db *db);
+/* True when the connection is known to be broken (the pool then replaces it). */
+bool db_broken(const struct db *db);
+
+/* Run a statement. Never NULL: on error the result carries it and db_next() returns false. */
+struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_val *args,
+			size_t nargs);
+/* Advance to the next row; false at the end or on error. */
+bool db_next(struct db_res *r);
+/* Finish the statement: ST_OK, or the first error (ST_CONFLICT for a unique or foreign key
+ * violation, ST_UNAVAILABLE when busy or disconnected, ST_STORAGE_FULL, ST_DB otherwise). */
+enum status db_done(struct db_res *r);
+/* Rows changed by the statement, valid after db_next() returned false (for writes). */
+int64_t db_changes(struct db_res *r);
+
+int db_col_count(struct db_res *r);
+bool db_col_null(struct db_res *r, int col);
+int64_t db_col_int(struct db_res *r, int col);
+double db_col_real(struct db_res *r, int col);
+/* NULL for SQL NULL. Valid until the next db_next()/db_done(). */
+const char *db_col_text(struct db_res *r, int col);
+size_t db_col_len(struct db_res *r, int col);
+
+/* A statement that returns no rows (or whose rows are ignored); *changes optional. */
+enum status db_exec(struct db *db, const struct sql *sql, const struct db_val *args, size_t nargs,
+		    int64_t *changes);
+/* The first column of the first row as an integer: ST_NOT_FOUND when there is no row.
+ * Used for INSERT ... RETURNING id and for counts. */
+enum status db_int1(struct db *db, const struct sql *sql, const struct db_val *args, size_t nargs,
+		    int64_t *out);
+
+/* Transactions: writes always run inside one. db_begin() takes the write lock at once
+ * (BEGIN IMMEDIATE on SQLite), db_rollback() is safe to call on every error path. */
+enum status db_begin(struct db *db);
+enum status db_commit(struct db *db);
+void db_rollback(struct db *db);
+bool db_in_tx(const struct db *db);
+
+/* Run a script of several statements (migrations). The text may use the tokens @ID@ (an
+ * auto-assigned 64-bit primary key) and @BLOB@ (binary), expanded per dialect. */
+enum status db_exec_script(struct db *db, const char *sqlite_text, const char *pg_text);
+
+/* Copy the database to out_path (SQLite online backup + integrity check on the copy;
+ * PostgreSQL: pg_dump). msg receives a line for the operator. */
+enum status db_backup(struct db *db, const char *out_path, char *msg, size_t msglen);
+
+/* A small pool of connections to one database, shared by the worker threads. Guarded by its
+ * own mutex. Connections open lazily up to max_conns. */
+struct db_pool;
+enum status db_pool_new(const char *url, unsigned max_conns, struct db_pool **out, char *err,
+			size_t errlen);
+void db_pool_free(struct db_pool *p);
+/* Take a connection, waiting up to wait_ms; ST_UNAVAILABLE on timeout or open failure. */
+enum status db_pool_get(struct db_pool *p, unsigned wait_ms, struct db **out);
+/* Give it back; a broken connection, or one left inside a transaction, is closed. */
+void db_pool_put(struct db_pool *p, struct db *db);
+/* Open connections (for /metrics), and connections in use. */
+void db_pool_stats(struct db_pool *p, unsigned *open, unsigned *in_use);
+const char *db_pool_url(const struct db_pool *p);
+
+/* True when url names PostgreSQL. */
+bool db_url_is_postgres(const char *url);
+
+#endif

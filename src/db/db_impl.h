@@ -1,0 +1,49 @@
+/* db_impl.h: what a database backend implements; included only by db.c and the backends. */
+#ifndef TIEJIAN_DB_IMPL_H
+#define TIEJIAN_DB_IMPL_H
+
+#include "db/db.h"
+
+struct db_driver {
+	const char *name;
+	enum db_kind kind;
+	enum status (*open)(const char *url, struct db **out, char *err, size_t errlen);
+	void (*close)(struct db *db);
+	struct db_res *(*query)(struct db *db, const struct sql *sql, const struct db_val *args,
+				size_t nargs);
+	bool (*next)(struct db_res *r);
+	enum status (*done)(struct db_res *r);
+	int64_t (*changes)(struct db_res *r);
+	int (*col_count)(struct db_res *r);
+	bool (*col_null)(struct db_res *r, int col);
+	int64_t (*col_int)(struct db_res *r, int col);
+	double (*col_real)(struct db_res *r, int col);
+	const char *(*col_text)(struct db_res *r, int col);
+	size_t (*col_len)(struct db_res *r, int col);
+	enum status (*exec_script)(struct db *db, const char *text);
+	enum status (*backup)(struct db *db, const char *out_path, char *msg, size_t msglen);
+};
+
+/* Every backend's result starts with this. */
+struct db_res {
+	struct db *db;
+	enum status st;
+};
+
+/* Every backend's connection starts with this. */
+struct db {
+	const struct db_driver *drv;
+	int tx_depth;
+	bool broken;
+	unsigned long queries;
+	struct db_res failed; /* returned by db_query() when a fault is injected */
+	char errmsg[256];
+};
+
+/* Record an error text on the connection (for logs). */
+void db_set_errmsg(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_postgres_driver;
+
+#endif

@@ -1,0 +1,29 @@
+/* migrate.h: numbered schema migrations per module, applied once each, in order. */
+#ifndef TIEJIAN_MIGRATE_H
+#define TIEJIAN_MIGRATE_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+
+/* One migration: a script per dialect (pg NULL = same text). Versions start at 1 and grow by
+ * one within a module. The scripts may use the @ID@ and @BLOB@ tokens of db_exec_script(). */
+struct migration {
+	int version;
+	const char *sqlite;
+	const char *pg;
+};
+
+/* A module's migrations, ending with an entry whose version is 0. */
+struct migration_set {
+	const char *module;
+	const struct migration *list;
+};
+
+/* Apply every migration not yet recorded in schema_migrations, each in its own transaction,
+ * sets in the given order. Idempotent; safe with several processes starting at once.
+ * *applied (optional) receives how many ran. */
+enum status migrate_apply(struct db *db, const struct migration_set *sets, size_t nsets,
+			  int *applied);
+
+#endif

@@ -1,0 +1,238 @@
+/* request.c: reading a request (headers, query, params, JSON body) and writing its answer. */
+#include <microhttpd.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http/request.h"
+#include "lib/log.h"
+
+const char *req_header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct span req_param(struct request *req, const char *name)
+{
+	for (int i = 0; i < req->match.nparams; i++)
+		if (span_eq(req->match.params[i].name, name))
+			return req->match.params[i].value;
+	return (struct span){"", 0};
+}
+
+enum status req_param_id(struct request *req, const char *name, int64_t *out)
+{
+	if (!span_to_i64(req_param(req, name), 1, INT64_MAX, out))
+		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
+	return ST_OK;
+}
+
+/* Deepest nesting of objects and arrays, strings skipped. */
+static int json_depth(const char *p, size_t n)
+{
+	int depth = 0, max = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return max;
+}
+
+/* The first string longer than max bytes anywhere in v (keys included), or NULL. */
+static const char *overlong_key(json_t *v, size_t max, int level)
+{
+	if (json_is_string(v))
+		return json_string_length(v) > max ? "" : NULL;
+	if (level > 64)
+		return NULL;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *e;
+		json_object_foreach(v, k, e)
+		{
+			if (strlen(k) > max)
+				return k;
+			const char *r = overlong_key(e, max, level + 1);
+			if (r)
+				return *r ? r : k;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+		{
+			const char *r = overlong_key(e, max, level + 1);
+			if (r)
+				return r;
+		}
+	}
+	return NULL;
+}
+
+json_t *req_own_json(struct request *req, json_t *v)
+{
+	if (v && arena_defer(&req->arena, (void (*)(void *))json_decref, v) != 0) {
+		/* cannot register: leak rather than free early; never expected */
+		log_error("rid=%s cannot register a JSON value for release", req->id);
+	}
+	return v;
+}
+
+enum status req_json(struct request *req, json_t **out)
+{
+	*out = NULL;
+	if (req->body_too_large)
+		return req_fail(req, ST_TOO_LARGE, NULL, NULL, NULL);
+	const char *ct = req_header(req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0 ||
+	    (ct[16] != '\0' && ct[16] != ';' && ct[16] != ' '))
+		return req_fail(req, ST_MEDIA_TYPE, NULL, NULL, NULL);
+	if (req->body.len == 0)
+		return req_fail(req, ST_BAD_REQUEST, "empty_body", "请求内容不能为空", NULL);
+	if (memchr(req->body.p, '\0', req->body.len))
+		return req_fail(req, ST_BAD_REQUEST, "malformed_json",
+				"请求内容含有空字符（NUL），不是有效的JSON", NULL);
+	if (!utf8_valid(req->body.p, req->body.len))
+		return req_fail(req, ST_BAD_REQUEST, "invalid_utf8",
+				"请求内容不是有效的UTF-8编码", NULL);
+	if (json_depth(req->body.p, req->body.len) > req->app->cfg->json_max_depth)
+		return req_failf(req, ST_BAD_REQUEST, "too_deep", NULL, "JSON嵌套层数超过%d层",
+				 req->app->cfg->json_max_depth);
+	json_error_t err;
+	json_t *v = json_loadb(req->body.p, req->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!v) {
+		if (strstr(err.text, "duplicate object key"))
+			return req_fail(req, ST_BAD_REQUEST, "duplicate_key",
+					"JSON中有重复的字段名", NULL);
+		return req_failf(req, ST_BAD_REQUEST, "malformed_json", NULL,
+				 "请求内容不是有效的JSON（第%d行第%d列）", err.line, err.column);
+	}
+	req_own_json(req, v);
+	if (!json_is_object(v))
+		return req_fail(req, ST_BAD_REQUEST, "malformed_json", "请求内容应为JSON对象",
+				NULL);
+	const char *key = overlong_key(v, req->app->cfg->json_max_string, 0);
+	if (key)
+		return req_failf(req, ST_INVALID, "too_long", *key ? key : NULL,
+				 "内容过长（单个字段不能超过%zu字节）",
+				 req->app->cfg->json_max_string);
+	*out = v;
+	return ST_OK;
+}
+
+enum status req_db(struct request *req, struct db **out)
+{
+	if (!req->db) {
+		enum status st = db_pool_get(req->app->pool, 5000, &req->db);
+		if (st) {
+			req->db = NULL;
+			return req_fail(req, ST_UNAVAILABLE, "database_unavailable",
+					"数据库暂时不可用，请稍后再试", NULL);
+		}
+	}
+	*out = req->db;
+	return ST_OK;
+}
+
+void scope_filter(struct request *req, struct db_val args[SCOPE_NARGS])
+{
+	scope_filter_args(&req->scope, args);
+}
+
+enum status reply_raw(struct request *req, int http_status, const char *content_type, char *body,
+		      size_t len)
+{
+	req->http_status = http_status;
+	req->resp_type = content_type;
+	req->resp_body = body;
+	req->resp_len = len;
+	return ST_OK;
+}
+
+enum status reply_json(struct request *req, int http_status, json_t *body)
+{
+	if (!body)
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	size_t len = strlen(text);
+	char *copy = arena_alloc(&req->arena, len + 1);
+	if (!copy) {
+		free(text);
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	}
+	memcpy(copy, text, len + 1);
+	free(text);
+	return reply_raw(req, http_status, "application/json; charset=utf-8", copy, len);
+}
+
+enum status reply_empty(struct request *req, int http_status)
+{
+	return reply_raw(req, http_status, NULL, NULL, 0);
+}
+
+void req_set_header(struct request *req, const char *name, const char *value)
+{
+	if (!value || req->nheaders == REQ_MAX_HEADERS)
+		return;
+	req->headers[req->nheaders].name = name;
+	req->headers[req->nheaders].value = value;
+	req->nheaders++;
+}
+
+enum status req_fail(struct request *req, enum status st, const char *code, const char *message,
+		     const char *field)
+{
+	req->st = st;
+	req->err_code = code;
+	req->err_message = message;
+	req->err_field = field;
+	return st;
+}
+
+enum status req_failf(struct request *req, enum status st, const char *code, const char *field,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(&req->arena, fmt, ap);
+	va_end(ap);
+	return req_fail(req, st, code, msg, field);
+}
+
+const char *req_time(struct request *req, int64_t t)
+{
+	if (!t)
+		return NULL;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm))
+		return NULL;
+	return arena_printf(&req->arena, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+json_t *json_time(struct request *req, int64_t t)
+{
+	const char *s = req_time(req, t);
+	return s ? json_string(s) : json_null();
+}

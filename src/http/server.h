@@ -1,0 +1,13 @@
+/* server.h: the HTTP server: libmicrohttpd with an epoll thread pool, one dispatcher. */
+#ifndef TIEJIAN_SERVER_H
+#define TIEJIAN_SERVER_H
+
+#include "app/app.h"
+
+/* Start listening on app->cfg->listen. On success prints "listening on http://HOST:PORT" to
+ * stdout (tests read the port from it). ST_UNAVAILABLE if the address cannot be bound. */
+enum status server_start(struct app *app);
+/* Stop accepting, let requests in flight finish (up to grace_ms), then stop the threads. */
+void server_stop(struct app *app, unsigned grace_ms);
+
+#endif

@@ -1,0 +1,27 @@
+/* fault.h: fault injection for tests; fails the Nth allocation or database call when built with
+ * -DTIEJIAN_FAULT (make VARIANT=fault). In every other build these are constant false. */
+#ifndef TIEJIAN_FAULT_H
+#define TIEJIAN_FAULT_H
+
+#include <stdbool.h>
+
+#ifdef TIEJIAN_FAULT
+/* True when this allocation should fail (the countdown set by fault_arm() reached zero). */
+bool fault_alloc(void);
+/* True when this database call should fail. */
+bool fault_db(void);
+/* Arm: fail the nth allocation (alloc_nth > 0) or the nth db call (db_nth > 0) from now on,
+ * counted in the calling thread only. 0 disarms. */
+void fault_arm(long alloc_nth, long db_nth);
+#else
+static inline bool fault_alloc(void)
+{
+	return false;
+}
+static inline bool fault_db(void)
+{
+	return false;
+}
+#endif
+
+#endif
