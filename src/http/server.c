@@ -314,7 +314,7 @@ static void log_access_line(struct request *req, int status, int64_t dur_ns)
 		}
 	}
 	path[j] = '\0';
-	char ts[32];
+	char ts[64];
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct tm tm;
