@@ -44,7 +44,7 @@ BIN      := $(B)/tiejian
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit api api-sqlite api-pg e2e san tsan bench bench-peer fuzz deps web clean format lint
+.PHONY: all run test unit unit-node data-check api api-sqlite e2e san tsan bench bench-peer fuzz deps web clean format lint
 all: $(BIN)
 
 $(B)/%.o: %.c
@@ -73,11 +73,24 @@ $(B)/tests/%: tests/unit/%.c $(B)/libtiejian.a
 deps:
 	@sh scripts/deps.sh
 
-web: deps
-	@sh scripts/build-web.sh
+# The console: rebuilt when a source file changes.
+WEB_SRC := $(shell find web -path web/dist -prune -o -type f -print 2>/dev/null) package.json
+web: web/dist/index.html
+web/dist/index.html: $(WEB_SRC)
+	npx vite build --config web/vite.config.mjs --logLevel warn
 
 unit: $(UNIT_BINS)
 	@sh scripts/run-unit.sh $(UNIT_BINS)
+	@$(MAKE) --no-print-directory unit-node
+
+# Unit tests written in JavaScript (cross-checks against npm reference packages).
+unit-node: $(B)/tests/test_uscc
+	TIEJIAN_UNIT_DIR=$(B)/tests node --test tests/unit/
+
+# The committed reference data equals a fresh extraction from its npm sources.
+data-check:
+	node scripts/extract-holidays.mjs --check
+	node scripts/extract-regions.mjs --check
 
 api-sqlite: $(BIN)
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
@@ -91,7 +104,7 @@ e2e: $(BIN) web
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/e2e/
 
 test: deps
-	$(MAKE) all unit
+	$(MAKE) all data-check unit
 	$(MAKE) api
 	$(MAKE) e2e
 
