@@ -13,7 +13,8 @@ void log_set_level(enum log_level level)
 	min_level = level;
 }
 
-static void emit(enum log_level level, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void emit(enum log_level level, int err, const char *fmt,
+						  va_list ap)
 {
 	static const char *names[] = {"debug", "info", "warn", "error"};
 	if (level < min_level)
