@@ -52,15 +52,15 @@ void arena_release(struct arena *a)
 void arena_reset(struct arena *a)
 {
 	run_cleanups(a);
+	/* keep an ordinary block: a large one-off kept here would pin its memory for good */
 	struct arena_block *keep = NULL;
 	while (a->head) {
 		struct arena_block *b = a->head;
 		a->head = b->next;
-		if (!b->next) {
+		if (!keep && b->size == a->block_bytes)
 			keep = b;
-			break;
-		}
-		free(b);
+		else
+			free(b);
 	}
 	if (keep) {
 		keep->used = 0;
@@ -74,6 +74,8 @@ void arena_reset(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
+	if (n > SIZE_MAX / 2)
+		return NULL; /* would wrap around in ALIGN_UP or in the block size below */
 	n = ALIGN_UP(n ? n : 1);
 	struct arena_block *b = a->head;
 	if (b && b->size - b->used >= n) {
@@ -82,7 +84,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		return p;
 	}
 	size_t size = n > a->block_bytes / 2 ? n : a->block_bytes;
-	if (a->limit_bytes && a->total_bytes + size > a->limit_bytes)
+	if (a->limit_bytes && a->total_bytes + sizeof(*b) + size > a->limit_bytes)
 		return NULL;
 	if (fault_alloc())
 		return NULL;

@@ -19,14 +19,14 @@ struct arena {
 	struct arena_cleanup *cleanups;
 	size_t block_bytes; /* size of the next ordinary block */
 	size_t total_bytes; /* bytes obtained from malloc, for metrics */
-	size_t limit_bytes; /* 0 = no limit; past it, allocations fail */
+	size_t limit_bytes; /* 0 = no limit; total_bytes never exceeds it: allocations fail */
 };
 
 /* Prepare an arena whose first block is allocated on first use. No allocation here. */
 void arena_init(struct arena *a, size_t block_bytes, size_t limit_bytes);
 /* Free every block and run every cleanup; the arena can be used again afterwards. */
 void arena_release(struct arena *a);
-/* Like arena_release() but keeps the first block for reuse. */
+/* Like arena_release() but keeps one ordinary block (never a large one-off) for reuse. */
 void arena_reset(struct arena *a);
 
 /* Aligned memory, or NULL when out of memory or past the limit. */
