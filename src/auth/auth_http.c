@@ -58,7 +58,9 @@ static enum status login_failed(struct request *req, struct db *db, const char *
 	enum status st = db_begin(db);
 	if (st)
 		return st;
-	if (user_id) {
+	/* A try on a locked account checks no password: audited, but not counted, or it would
+	 * shorten the next round of tries once the lock ends. */
+	if (user_id && strcmp(reason, "locked") != 0) {
 		int64_t failures = 0;
 		st = db_int1(db, &SQL_LOGIN_FAILED, DB_ARGS(db_int(user_id)), &failures);
 		if (!st && failures >= cfg->lock_failures) {
