@@ -151,7 +151,8 @@ bool span_starts_with(struct span a, const char *z)
 bool span_to_i64(struct span a, int64_t min, int64_t max, int64_t *out)
 {
 	char buf[24];
-	if (a.len == 0 || a.len >= sizeof(buf))
+	/* a NUL inside would end the copy early and let "1\0junk" pass as 1 */
+	if (a.len == 0 || a.len >= sizeof(buf) || memchr(a.p, '\0', a.len))
 		return false;
 	memcpy(buf, a.p, a.len);
 	buf[a.len] = '\0';
