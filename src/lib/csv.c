@@ -51,6 +51,7 @@ enum status csv_next(struct csv *c)
 	c->nfields = 0;
 	size_t used = 0;
 	long start_line = c->line;
+	c->row_line = start_line; /* every refusal below names the line where the row starts */
 	for (;;) {
 		if (c->nfields == CSV_MAX_FIELDS) {
 			c->error = "列数过多";
@@ -65,7 +66,6 @@ enum status csv_next(struct csv *c)
 			for (;;) {
 				if (c->p >= c->end) {
 					c->error = "引号没有闭合";
-					c->row_line = start_line;
 					return ST_INVALID;
 				}
 				char ch = *c->p++;
@@ -88,7 +88,6 @@ enum status csv_next(struct csv *c)
 			}
 			if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
 				c->error = "引号后面有多余的字符";
-				c->row_line = start_line;
 				return ST_INVALID;
 			}
 		} else {
@@ -119,6 +118,5 @@ enum status csv_next(struct csv *c)
 		break;
 	}
 	c->row++;
-	c->row_line = start_line;
 	return ST_OK;
 }
