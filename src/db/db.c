@@ -117,6 +117,11 @@ size_t db_col_len(struct db_res *r, int col)
 	return r->db->drv->col_len(r, col);
 }
 
+enum db_type db_col_type(struct db_res *r, int col)
+{
+	return r->db->drv->col_type(r, col);
+}
+
 enum status db_exec(struct db *db, const struct sql *sql, const struct db_val *args, size_t nargs,
 		    int64_t *changes)
 {
@@ -144,6 +149,9 @@ enum status db_int1(struct db *db, const struct sql *sql, const struct db_val *a
 }
 
 static const struct sql SQL_BEGIN = SQL2("BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL READ COMMITTED");
+/* PostgreSQL only: what BEGIN IMMEDIATE and busy_timeout do on SQLite (see db.h). */
+static const struct sql SQL_WRITE_LOCK =
+	SQL("SELECT set_config('lock_timeout', '10s', true), pg_advisory_xact_lock(7310000)");
 static const struct sql SQL_COMMIT = SQL("COMMIT");
 static const struct sql SQL_ROLLBACK = SQL("ROLLBACK");
 
@@ -154,9 +162,14 @@ enum status db_begin(struct db *db)
 		return ST_INTERNAL;
 	}
 	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
-	if (!st)
-		db->tx_depth = 1;
-	return st;
+	if (st)
+		return st;
+	db->tx_depth = 1;
+	if (db->drv->kind == DB_POSTGRES && (st = db_exec(db, &SQL_WRITE_LOCK, DB_NOARGS, NULL))) {
+		db_rollback(db);
+		return st;
+	}
+	return ST_OK;
 }
 
 enum status db_commit(struct db *db)
@@ -346,9 +359,15 @@ void db_pool_put(struct db_pool *p, struct db *db)
 		db_rollback(db);
 	}
 	if (db->broken) {
+		/* The server went away (or the file is damaged): the idle connections are suspect
+		 * too, so close them all and let the next requests open fresh ones. */
 		db_close(db);
 		pthread_mutex_lock(&p->mu);
 		p->n_open--;
+		while (p->n_idle) {
+			db_close(p->idle[--p->n_idle]);
+			p->n_open--;
+		}
 	} else {
 		pthread_mutex_lock(&p->mu);
 		p->idle[p->n_idle++] = db;

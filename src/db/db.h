@@ -112,6 +112,9 @@ double db_col_real(struct db_res *r, int col);
 /* NULL for SQL NULL. Valid until the next db_next()/db_done(). */
 const char *db_col_text(struct db_res *r, int col);
 size_t db_col_len(struct db_res *r, int col);
+/* The type of the value in this row (SQLite: the value's storage class; PostgreSQL: the
+ * column's type): for code that copies rows it does not know, such as migrate-data. */
+enum db_type db_col_type(struct db_res *r, int col);
 
 /* A statement that returns no rows (or whose rows are ignored); *changes optional. */
 enum status db_exec(struct db *db, const struct sql *sql, const struct db_val *args, size_t nargs,
@@ -121,8 +124,14 @@ enum status db_exec(struct db *db, const struct sql *sql, const struct db_val *a
 enum status db_int1(struct db *db, const struct sql *sql, const struct db_val *args, size_t nargs,
 		    int64_t *out);
 
-/* Transactions: writes always run inside one. db_begin() takes the write lock at once
- * (BEGIN IMMEDIATE on SQLite), db_rollback() is safe to call on every error path. */
+/* Transactions: writes always run inside one. db_begin() takes the write lock at once, so
+ * write transactions run one at a time and what one reads stays true until it commits:
+ * BEGIN IMMEDIATE on SQLite; on PostgreSQL, READ COMMITTED plus a transaction-scoped advisory
+ * lock (the same for every server on the database), waiting at most 10 s like SQLite's
+ * busy_timeout (then ST_UNAVAILABLE). READ COMMITTED, not REPEATABLE READ: a statement sees
+ * what committed before it started, so a read after a lock (the audit chain's head) is
+ * current. Statements outside a transaction (a job claim, a session touch) are each atomic
+ * and do not wait for the write lock. db_rollback() is safe to call on every error path. */
 enum status db_begin(struct db *db);
 enum status db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -20,6 +20,7 @@ struct db_driver {
 	double (*col_real)(struct db_res *r, int col);
 	const char *(*col_text)(struct db_res *r, int col);
 	size_t (*col_len)(struct db_res *r, int col);
+	enum db_type (*col_type)(struct db_res *r, int col);
 	enum status (*exec_script)(struct db *db, const char *text);
 	enum status (*backup)(struct db *db, const char *out_path, char *msg, size_t msglen);
 };

@@ -272,6 +272,22 @@ static size_t sq_col_len(struct db_res *r, int col)
 	return (size_t)sqlite3_column_bytes(((struct sq_stmt *)r)->stmt, col);
 }
 
+static enum db_type sq_col_type(struct db_res *r, int col)
+{
+	switch (sqlite3_column_type(((struct sq_stmt *)r)->stmt, col)) {
+	case SQLITE_INTEGER:
+		return DB_T_INT;
+	case SQLITE_FLOAT:
+		return DB_T_REAL;
+	case SQLITE_BLOB:
+		return DB_T_BLOB;
+	case SQLITE_TEXT:
+		return DB_T_TEXT;
+	default:
+		return DB_T_NULL;
+	}
+}
+
 static enum status sq_exec_script(struct db *db, const char *text)
 {
 	struct sq_db *d = (struct sq_db *)db;
@@ -418,6 +434,7 @@ const struct db_driver db_sqlite_driver = {
 	.col_real = sq_col_real,
 	.col_text = sq_col_text,
 	.col_len = sq_col_len,
+	.col_type = sq_col_type,
 	.exec_script = sq_exec_script,
 	.backup = sq_backup,
 };
