@@ -15,11 +15,14 @@ static const struct sql SQL_APPLIED =
 static const struct sql SQL_RECORD =
 	SQL("INSERT INTO schema_migrations (module, version, applied_at) VALUES ($1, $2, $3)");
 
+/* Inside the caller's transaction when there is one (migrate-data: all or nothing), else in
+ * a transaction of its own. */
 static enum status apply_one(struct db *db, const char *module, const struct migration *m,
 			     bool *ran)
 {
 	*ran = false;
-	enum status st = db_begin(db);
+	bool own = !db_in_tx(db);
+	enum status st = own ? db_begin(db) : ST_OK;
 	if (st)
 		return st;
 	int64_t one;
@@ -43,6 +46,27 @@ static enum status apply_one(struct db *db, const char *module, const struct mig
 		goto out;
 	*ran = true;
 out:
+	if (!own)
+		return st;
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
+/* Two servers starting at once on PostgreSQL could both try to create the table: do it
+ * under the migration lock. */
+static enum status create_table(struct db *db)
+{
+	bool own = !db_in_tx(db);
+	enum status st = own ? db_begin(db) : ST_OK;
+	if (!st)
+		st = db_exec(db, &SQL_LOCK, DB_NOARGS, NULL);
+	if (!st)
+		st = db_exec(db, &SQL_CREATE, DB_NOARGS, NULL);
+	if (!own)
+		return st;
 	if (st) {
 		db_rollback(db);
 		return st;
@@ -54,7 +78,7 @@ enum status migrate_apply(struct db *db, const struct migration_set *sets, size_
 			  int *applied)
 {
 	int count = 0;
-	enum status st = db_exec(db, &SQL_CREATE, DB_NOARGS, NULL);
+	enum status st = create_table(db);
 	if (st) {
 		log_error("cannot create schema_migrations: %s", db_errmsg(db));
 		return st;
