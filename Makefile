@@ -95,8 +95,11 @@ data-check:
 api-sqlite: $(BIN)
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
 
+# The same API suite on a throwaway PostgreSQL cluster that scripts/pg-test.sh starts and
+# always stops (docs/operations.md).
 api-pg: $(BIN)
-	TIEJIAN_BIN=$(BIN) TIEJIAN_TEST_DB=postgres node --test --test-concurrency=1 tests/api/
+	TIEJIAN_BIN=$(BIN) TIEJIAN_TEST_DB=postgres sh scripts/pg-test.sh run \
+		node --test --test-concurrency=1 tests/api/
 
 api: api-sqlite
 
@@ -106,6 +109,7 @@ e2e: $(BIN) web
 test: deps
 	$(MAKE) all data-check unit
 	$(MAKE) api
+	$(MAKE) api-pg
 	$(MAKE) e2e
 
 san:
