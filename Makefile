@@ -95,11 +95,21 @@ data-check:
 api-sqlite: $(BIN)
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
 
-# The same API suite on a throwaway PostgreSQL cluster that scripts/pg-test.sh starts and
-# always stops (docs/operations.md).
-api-pg: $(BIN)
+# Every migration and every statement of every module on SQLite and PostgreSQL (tests/pg/).
+SQL_SRCS := $(sort $(shell find src -name '*_sql.c'))
+$(B)/gen/sql_list.c: $(SQL_SRCS) tests/pg/gen-sql-list.sh
+	@mkdir -p $(dir $@)
+	sh tests/pg/gen-sql-list.sh $(SQL_SRCS) > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/sql_check: tests/pg/sql_check.c $(B)/gen/sql_list.c $(B)/libtiejian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(B)/libtiejian.a $(DEPS_LIBS) -lcmocka
+
+# The statement check, then the same API suite, on a throwaway PostgreSQL cluster that
+# scripts/pg-test.sh starts and always stops (docs/operations.md).
+api-pg: $(BIN) $(B)/tests/sql_check
 	TIEJIAN_BIN=$(BIN) TIEJIAN_TEST_DB=postgres sh scripts/pg-test.sh run \
-		node --test --test-concurrency=1 tests/api/
+		sh -c '$(B)/tests/sql_check && node --test --test-concurrency=1 tests/api/'
 
 api: api-sqlite
 
