@@ -20,6 +20,10 @@ const struct migration enterprises_migrations[] = {
 	 "CREATE INDEX enterprises_org ON enterprises (org_id);"
 	 "CREATE INDEX enterprises_region ON enterprises (region_code);",
 	 NULL},
+	/* Chinese substring search (issue 4) is an FTS5 trigram table on SQLite and pg_trgm GIN
+	 * indexes on PostgreSQL; this prepares PostgreSQL's side. pg_trgm is a trusted extension
+	 * (13+): the database owner may create it. Nothing to do on SQLite. */
+	{2, "-- PostgreSQL only: pg_trgm", "CREATE EXTENSION IF NOT EXISTS pg_trgm;"},
 	{0, NULL, NULL},
 };
 
