@@ -1,0 +1,147 @@
+// router.js: one table for the pages, the menu and the permission guard.
+// A page in the menu has meta.menu = true, a title, an icon and optionally meta.perm (the permission it
+// needs) and meta.group (the menu section). A later module adds its pages here and nothing else changes.
+import { createRouter, createWebHashHistory } from 'vue-router';
+import {
+  HomeFilled,
+  OfficeBuilding,
+  User,
+  Lock,
+  Tickets,
+  Calendar,
+  Setting,
+} from '@element-plus/icons-vue';
+import { session, can, loadMe } from './session.js';
+import AppLayout from './components/layout/AppLayout.vue';
+
+export const SYSTEM = '系统管理';
+
+export const pages = [
+  {
+    path: '',
+    name: 'home',
+    component: () => import('./views/home/HomeView.vue'),
+    meta: { title: '工作台', icon: HomeFilled, menu: true },
+  },
+  {
+    path: 'orgs',
+    name: 'orgs',
+    component: () => import('./views/org/OrgView.vue'),
+    meta: { title: '组织机构', icon: OfficeBuilding, perm: 'org.read', menu: true, group: SYSTEM },
+  },
+  {
+    path: 'users',
+    name: 'users',
+    component: () => import('./views/user/UserView.vue'),
+    meta: { title: '用户管理', icon: User, perm: 'user.read', menu: true, group: SYSTEM },
+  },
+  {
+    path: 'roles',
+    name: 'roles',
+    component: () => import('./views/role/RoleView.vue'),
+    meta: { title: '角色权限', icon: Lock, perm: 'role.read', menu: true, group: SYSTEM },
+  },
+  {
+    path: 'audit',
+    name: 'audit',
+    component: () => import('./views/audit/AuditView.vue'),
+    meta: { title: '审计日志', icon: Tickets, perm: 'audit.read', menu: true, group: SYSTEM },
+  },
+  {
+    path: 'calendar',
+    name: 'calendar',
+    component: () => import('./views/calendar/CalendarView.vue'),
+    meta: { title: '节假日安排', icon: Calendar, menu: true, group: SYSTEM },
+  },
+  {
+    path: 'settings',
+    name: 'settings',
+    component: () => import('./views/settings/SettingsView.vue'),
+    meta: { title: '个人设置', icon: Setting, menu: true },
+  },
+  {
+    path: 'forbidden',
+    name: 'forbidden',
+    component: () => import('./views/error/ForbiddenView.vue'),
+    meta: { title: '无权访问' },
+  },
+  {
+    path: ':pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/error/NotFoundView.vue'),
+    meta: { title: '页面不存在' },
+  },
+];
+
+const routes = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/auth/LoginView.vue'),
+    meta: { title: '登录', public: true },
+  },
+  {
+    path: '/change-password',
+    name: 'force-password',
+    component: () => import('./views/auth/ForcePasswordView.vue'),
+    meta: { title: '修改初始密码' },
+  },
+  { path: '/', component: AppLayout, children: pages },
+];
+
+/** The menu for the current user: sections in table order, pages the user may open. */
+export function menuFor() {
+  const sections = [];
+  for (const p of pages) {
+    if (!p.meta.menu || !can(p.meta.perm)) continue;
+    const key = p.meta.group || '';
+    let s = sections.find((x) => x.group === key && x === sections[sections.length - 1]);
+    if (!s) {
+      s = { group: key, items: [] };
+      sections.push(s);
+    }
+    s.items.push({ path: `/${p.path}`, name: p.name, title: p.meta.title, icon: p.meta.icon });
+  }
+  return sections;
+}
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.beforeEach(async (to) => {
+  if (!session.ready) {
+    try {
+      await loadMe();
+    } catch {
+      // server unreachable: the login page says so when it tries
+    }
+  }
+  const user = session.user;
+  if (to.meta.public) {
+    if (user && to.name === 'login' && !to.query.expired) return { path: '/' };
+    return true;
+  }
+  if (!user) {
+    const query = to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {};
+    if (session.expired) {
+      session.expired = false;
+      query.expired = '1';
+    }
+    return { name: 'login', query };
+  }
+  if (user.must_change_password) {
+    return to.name === 'force-password' ? true : { name: 'force-password' };
+  }
+  if (to.name === 'force-password') return { path: '/' };
+  if (to.meta.perm && !can(to.meta.perm)) {
+    return { name: 'forbidden', query: { page: to.meta.title } };
+  }
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 铁肩工作平台` : '铁肩工作平台';
+});
