@@ -186,7 +186,7 @@ static enum status ent_update(struct request *req)
 			  &has_status)) ||
 	    (st = check_industry(req, industry)))
 		return st;
-	if (has_name && !name)
+	if (has_name && (!name || !*name))
 		return req_fail(req, ST_INVALID, "required", "企业名称不能为空", "name");
 #define KEEP(field) json_string_value(json_object_get(e, field))
 	if (!has_name)

@@ -226,7 +226,8 @@ static enum status orgs_update(struct request *req)
 	req_own_json(req, org);
 	if (json_object_get(body, "parent_id") || json_object_get(body, "kind"))
 		return req_fail(req, ST_INVALID, "not_editable",
-				"机构的上级和类型创建后不能修改", "parent_id");
+				"机构的上级和类型创建后不能修改",
+				json_object_get(body, "parent_id") ? "parent_id" : "kind");
 	if ((st = in_str(req, body, "code", "机构代码", IN_TRIM, 32, &code, &has_code)) ||
 	    (st = in_str(req, body, "name", "机构名称", IN_TRIM, 60, &name, &has_name)) ||
 	    (st = in_str(req, body, "region_code", "行政区划代码", IN_TRIM, 6, &region,
@@ -238,7 +239,7 @@ static enum status orgs_update(struct request *req)
 	if (has_code && (!code || !orgs_code_valid(code)))
 		return req_fail(req, ST_INVALID, "invalid_code",
 				"机构代码只能包含字母、数字、连字符和下划线", "code");
-	if (has_name && !name)
+	if (has_name && (!name || !*name))
 		return req_fail(req, ST_INVALID, "required", "机构名称不能为空", "name");
 	if (!has_code)
 		code = json_string_value(json_object_get(org, "code"));

@@ -559,7 +559,7 @@ static enum status roles_update(struct request *req)
 	    (st = in_enum(req, body, "scope", "数据范围", 0, scope_codes, &scope, &has_scope)) ||
 	    (st = read_perms(req, body, false, &perms, &admin_kind, &has_perms)))
 		return st;
-	if (has_name && !name)
+	if (has_name && (!name || !*name))
 		return req_fail(req, ST_INVALID, "required", "角色名称不能为空", "name");
 	if (!has_perms)
 		admin_kind = role.admin_kind;
