@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/app_init.h"
+#include "app/migrate_data.h"
 #include "app/module.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -31,7 +32,8 @@ static const char *const usage_main =
 	"  user add         create a user (password read from stdin)\n"
 	"  demo             load the demo city (orgs, enterprises, one user per role)\n"
 	"  audit verify     check the audit log's hash chain\n"
-	"  backup OUT.db    copy the database (online) and check the copy\n"
+	"  backup OUT       copy the database online (SQLite: checked copy; PostgreSQL: pg_dump)\n"
+	"  migrate-data --from FILE.db --to postgres://...   move a SQLite database to PostgreSQL\n"
 	"  calendar import FILE   load a year's holidays and adjusted working days (CSV)\n"
 	"  version          print the version\n"
 	"\n"
@@ -64,6 +66,16 @@ static const char *const usage_user_add =
 	"The password is read from the first line of stdin. The user must change it at first\n"
 	"login. Roles: sysadmin secadmin auditadmin leader supervisor handler cadre\n"
 	"statistician enterprise.\n";
+
+static const char *const usage_migrate_data =
+	"usage: tiejian migrate-data --from FILE.db --to postgres://USER@HOST/DB [--force]\n"
+	"Copies every table of a SQLite database into PostgreSQL in one transaction: the target\n"
+	"is migrated, rows are copied in foreign-key order, the row counts of every table are\n"
+	"compared, identity sequences continue after the copied ids, and the audit chain is\n"
+	"verified on the target before the commit. Any failure leaves the target as it was (run\n"
+	"it again). Stop the servers first; the source is read under its write lock and must be\n"
+	"migrated by this version. The target must have no tables; --force drops every table\n"
+	"and function in its schema first. See docs/operations.md.\n";
 
 static struct config cfg;
 
@@ -105,7 +117,8 @@ static int64_t num_arg(const char *flag, const char *v, int64_t min, int64_t max
 enum {
 	OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_TLS, OPT_TRUST, OPT_NOLOG, OPT_NOJOBS,
 	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC,
-	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_HELP
+	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_FROM, OPT_TO,
+	OPT_FORCE, OPT_HELP
 };
 
 static const struct option long_opts[] = {
@@ -131,18 +144,25 @@ static const struct option long_opts[] = {
 	{"org", required_argument, NULL, OPT_ORG},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"enterprise", required_argument, NULL, OPT_ENTERPRISE},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"to", required_argument, NULL, OPT_TO},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
 
 struct cli {
 	const char *username, *roles, *org, *name, *enterprise;
+	const char *from, *to;
+	bool force;
 	bool help;
 };
 
 /* Which options each command accepts (the rest are refused by name). */
 static bool allowed(const char *cmd, int opt)
 {
+	if (strcmp(cmd, "migrate-data") == 0) /* --from and --to, not --db */
+		return opt == OPT_HELP || (opt >= OPT_FROM && opt <= OPT_FORCE);
 	if (opt == OPT_DB || opt == OPT_HELP)
 		return true;
 	if (strcmp(cmd, "serve") == 0)
@@ -198,6 +218,9 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		case OPT_ORG: cli->org = optarg; break;
 		case OPT_NAME: cli->name = optarg; break;
 		case OPT_ENTERPRISE: cli->enterprise = optarg; break;
+		case OPT_FROM: cli->from = optarg; break;
+		case OPT_TO: cli->to = optarg; break;
+		case OPT_FORCE: cli->force = true; break;
 		case OPT_HELP: cli->help = true; break;
 		default: break;
 		}
@@ -376,6 +399,18 @@ static int cmd_backup(const char *out)
 	return 0;
 }
 
+static int cmd_migrate_data(const struct cli *cli)
+{
+	if (!cli->from || !cli->to)
+		fatal("migrate-data needs --from FILE.db and --to postgres://... (see tiejian "
+		      "migrate-data --help)");
+	enum status st = migrate_data(cli->from, cli->to, cli->force, stdout);
+	if (st)
+		return 1;
+	printf("done: `tiejian audit verify --db URL` checks the chain again at any time\n");
+	return 0;
+}
+
 static int cmd_calendar_import(const char *file)
 {
 	FILE *f = fopen(file, "rb");
@@ -471,9 +506,14 @@ int main(int argc, char **argv)
 		return cmd_audit_verify();
 	}
 	if (strcmp(cmd, "backup") == 0) {
-		if (cli.help) { puts("usage: tiejian backup OUT.db [--db PATH]\nOnline copy through SQLite's backup API, then PRAGMA integrity_check on the copy.\nRefuses to overwrite OUT.db."); return 0; }
+		if (cli.help) { puts("usage: tiejian backup OUT [--db PATH|URL]\nSQLite: online copy through SQLite's backup API, then PRAGMA integrity_check on the copy.\nPostgreSQL: runs pg_dump --format=custom (restore with pg_restore); pg_dump must be on\nPATH, of the server's major version. Refuses to overwrite OUT."); return 0; }
 		if (rest != 1) fatal("backup needs exactly one argument: the output file");
 		return cmd_backup(argv[first]);
+	}
+	if (strcmp(cmd, "migrate-data") == 0) {
+		if (cli.help) { fputs(usage_migrate_data, stdout); return 0; }
+		if (rest) fatal("migrate-data: unexpected argument '%s'", argv[first]);
+		return cmd_migrate_data(&cli);
 	}
 	if (strcmp(cmd, "calendar import") == 0) {
 		if (cli.help) { puts("usage: tiejian calendar import FILE.csv [--db PATH|URL]\nFILE has the header date,kind,name (kind: holiday or workday) and covers whole\nyears; each year in it replaces that year's schedule."); return 0; }
