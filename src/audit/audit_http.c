@@ -26,8 +26,8 @@ static enum status read_filter(struct request *req, struct audit_filter *f)
 	    (st = q_int(req, "entity_id", "对象编号", 1, INT64_MAX, 0, &f->entity_id)))
 		return st;
 	if (f->result && strcmp(f->result, results[0]) != 0 && strcmp(f->result, results[1]) != 0)
-		return req_fail(req, ST_INVALID, "invalid_choice", "result",
-				"结果应为 success 或 failure");
+		return req_fail(req, ST_INVALID, "invalid_choice", "结果应为 success 或 failure",
+				"result");
 	if ((st = q_date(req, "from", "开始日期", &d, &has)))
 		return st;
 	if (has)
@@ -39,7 +39,7 @@ static enum status read_filter(struct request *req, struct audit_filter *f)
 		f->to_ts += 86400; /* the whole of the last day */
 	}
 	if (f->from_ts && f->to_ts && f->from_ts >= f->to_ts)
-		return req_fail(req, ST_INVALID, "invalid_range", "to", "结束日期不能早于开始日期");
+		return req_fail(req, ST_INVALID, "invalid_range", "结束日期不能早于开始日期", "to");
 	return ST_OK;
 }
 

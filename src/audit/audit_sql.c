@@ -64,9 +64,12 @@ const struct sql SQL_AUDIT_WALK =
 	SQL("SELECT id, at, user_id, username, org_path, ip, request_id, entity, entity_id, action,"
 	    " summary, result, prev_hash, hash FROM audit_log ORDER BY id");
 
-/* The audit admin's query: every filter optional ($6.. NULL = no filter), scoped. */
+/* The audit admin's query: every filter optional ($6.. NULL = no filter), scoped. Rows of no
+ * org (tries at unknown usernames, the command line, the demo) are shown to every audit reader:
+ * a scope would hide them from everyone. */
 #define AUDIT_FILTER                                                                               \
-	" FROM audit_log a WHERE " SCOPE_PRED("a.org_path", "NULL", "a.user_id", "NULL")           \
+	" FROM audit_log a WHERE (a.org_path IS NULL OR "                                          \
+	SCOPE_PRED("a.org_path", "NULL", "a.user_id", "NULL") ")"                                   \
 	" AND (CAST($6 AS TEXT) IS NULL OR a.username = $6)"                                       \
 	" AND (CAST($7 AS TEXT) IS NULL OR a.entity = $7)"                                         \
 	" AND (CAST($8 AS TEXT) IS NULL OR a.action = $8)"                                         \
