@@ -178,7 +178,9 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 	optind = 1;
 	opterr = 0;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+	/* Options may follow the file argument too, as the usage lines show them
+	 * ("backup OUT --db PATH"): getopt moves the arguments after the options. */
+	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (opt == 'h')
 			opt = OPT_HELP;
 		if (opt == '?' || opt == ':') {
