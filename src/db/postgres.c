@@ -323,16 +323,14 @@ static void res_free(struct pg_res *r)
 /*
  * Before a statement outside a transaction: if the server closed an idle connection (a
  * restart, an administrator's pg_terminate_backend), reconnect now, before anything is sent,
- * so nothing can run twice. One poll() with no wait; nothing is read when all is well.
+ * so nothing can run twice. One poll() with no wait; nothing is read when all is well. An
+ * idle session never hears from the server (tiejian does not LISTEN), so anything readable
+ * is its last word (FATAL 57P01, then end of file): the connection is replaced.
  */
 static enum status ensure_alive(struct pg_db *d)
 {
 	struct pollfd pfd = {.fd = PQsocket(d->conn), .events = POLLIN};
-	bool dead = PQstatus(d->conn) == CONNECTION_BAD || pfd.fd < 0;
-	if (!dead && poll(&pfd, 1, 0) > 0) {
-		if (!PQconsumeInput(d->conn) || PQstatus(d->conn) == CONNECTION_BAD)
-			dead = true;
-	}
+	bool dead = PQstatus(d->conn) == CONNECTION_BAD || pfd.fd < 0 || poll(&pfd, 1, 0) != 0;
 	if (!dead)
 		return ST_OK;
 	log_warnx("database connection lost; reconnecting");

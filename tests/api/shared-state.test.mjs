@@ -1,0 +1,86 @@
+// shared-state.test.mjs: two tiejian processes on one database share everything a user or a job
+// needs: a session made on one works on the other, failed logins lock the account on both, the
+// login rate limit counts attempts on both, and a once-per-period job runs once per period in
+// all (claimed through the jobs table). Runs on SQLite (two processes on one file) and, under
+// make api-pg, on PostgreSQL, where it is the point: several servers behind nginx.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, onPostgres, Session } from '../lib/server.mjs';
+import { login } from './helpers.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function jobsRun(srv) {
+	const r = await srv.fetch('/metrics');
+	const m = r.text.match(/^tiejian_jobs_total\{result="ok"\} (\d+)$/m);
+	assert.ok(m, 'jobs counter in /metrics');
+	return Number(m[1]);
+}
+
+async function until(fn, ms, what) {
+	const end = Date.now() + ms;
+	for (;;) {
+		if (await fn()) return;
+		if (Date.now() > end) throw new Error('timed out waiting for ' + what);
+		await sleep(100);
+	}
+}
+
+test('two servers on one database: sessions, lockout, rate limit and jobs are shared', async () => {
+	// 8 attempts per address per minute, counted in the database for both servers
+	const args = ['--login-rate', '8/60'];
+	const a = await startServer({ args });
+	let b;
+	try {
+		b = await startServer({ db: a.db, dir: a.dir, demo: false, args, keep: true });
+
+		// a session made on A works on B, and a logout on B ends it on A
+		const s = await a.login('leader'); // attempt 1
+		const onB = new Session(b.url);
+		onB.cookie = s.cookie;
+		onB.csrf = s.csrf;
+		const me = await onB.get('/api/v1/me');
+		assert.equal(me.status, 200, me.text);
+		assert.equal(me.json.user.username, 'leader');
+		assert.equal((await onB.post('/api/v1/auth/logout', {})).status, 204);
+		assert.equal((await s.get('/api/v1/me')).status, 401, 'logged out everywhere');
+
+		// five wrong passwords spread over both servers lock the account on both
+		for (let i = 0; i < 5; i++) { // attempts 2..6
+			const r = await login(i % 2 ? b : a, 'cadre', 'Wrong@2026');
+			assert.equal(r.status, i < 4 ? 401 : 423, r.text);
+		}
+		assert.equal((await login(b, 'cadre')).status, 423, 'locked on B too'); // 7
+		assert.equal((await login(a, 'cadre')).status, 423, 'and on A'); // 8
+
+		// the ninth attempt from this address within the minute is refused, whichever server
+		const limited = await login(b, 'statistician');
+		assert.equal(limited.status, 429, limited.text);
+		assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+
+		// auth.purge runs every 600 s: at start-up once, then once per period, never twice
+		await until(async () => (await jobsRun(a)) + (await jobsRun(b)) >= 1, 10000, 'the first run');
+		const rounds = 5;
+		const base = Date.now();
+		for (let k = 1; k <= rounds; k++) {
+			const now = new Date(base + k * 601 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+			await Promise.all([a.clock({ now }), b.clock({ now })]);
+			await until(async () => (await jobsRun(a)) + (await jobsRun(b)) >= k + 1, 10000, `run ${k + 1}`);
+			await sleep(1500); // both runners look every second: time for a second, wrong run
+			assert.equal((await jobsRun(a)) + (await jobsRun(b)), k + 1, `period ${k} ran once`);
+		}
+		if (onPostgres) {
+			const rows = execFileSync('psql', [a.db, '-qAt', '-F', ' ', '-c',
+				"SELECT started_at, instance FROM job_runs WHERE name = 'auth.purge' ORDER BY started_at"])
+				.toString().trim().split('\n').map((l) => l.split(' '));
+			assert.equal(rows.length, rounds + 1, 'one job_runs row per period');
+			for (let i = 1; i < rows.length; i++)
+				assert.ok(Number(rows[i][0]) - Number(rows[i - 1][0]) >= 600,
+					`runs ${i - 1} and ${i} are a period apart: ${rows[i - 1][0]}, ${rows[i][0]}`);
+		}
+	} finally {
+		if (b) assert.equal((await b.stop()).code, 0);
+		assert.equal((await a.stop()).code, 0);
+	}
+});
