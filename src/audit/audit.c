@@ -1,6 +1,7 @@
 /* audit.c: append rows to the hash-chained audit log, and verify the chain. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <strings.h>
 
 #include "audit/audit.h"
 #include "audit/audit_sql.h"
@@ -11,11 +12,20 @@
 
 static const char ZERO_HASH[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/* Keys whose values never reach the log. */
+static bool contains_nocase(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return true;
+	return false;
+}
+
+/* Keys whose values never reach the log, in any case: "newPassword" and "API_TOKEN" too. */
 static bool secret_key(const char *k)
 {
-	return strstr(k, "password") || strstr(k, "secret") || strstr(k, "token") ||
-	       strstr(k, "hash");
+	return contains_nocase(k, "password") || contains_nocase(k, "secret") ||
+	       contains_nocase(k, "token") || contains_nocase(k, "hash");
 }
 
 static void mask(json_t *v, int level)
