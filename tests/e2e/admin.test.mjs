@@ -205,3 +205,61 @@ test('the audit admin finds the org and the user just created, and exports them'
     await context.close();
   }
 });
+
+test('the system admin unlocks a locked account and resets its password', async () => {
+  const { context, page, problems } = await openPage(browser, server.url);
+  try {
+    await page.goto('/#/login');
+    // five wrong passwords lock the handler's account
+    const statuses = await page.evaluate(async () => {
+      const out = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await fetch('/api/v1/auth/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: 'handler', password: `wrong-${i}` }),
+        });
+        out.push(r.status);
+      }
+      return out;
+    });
+    assert.equal(statuses[statuses.length - 1], 423, `locked: ${statuses}`);
+
+    await login(page, 'sysadmin');
+    await page.goto('/#/users');
+    await page.locator('[data-test="user-q"]').fill('handler');
+    await page.locator('[data-test="user-search"]').click();
+    const row = () => page.locator('[data-test="user-table"] .el-table__body tr', { hasText: 'handler' }).first();
+    await row().filter({ hasText: '已锁定' }).waitFor();
+
+    await row().getByRole('button', { name: '更多' }).click();
+    await page.locator('.el-dropdown-menu:visible .el-dropdown-menu__item', { hasText: '解除锁定' }).click();
+    await page.locator('.el-message--success', { hasText: '解除' }).waitFor();
+    await page.waitForFunction(() => {
+      const r = [...document.querySelectorAll('[data-test="user-table"] .el-table__body tr')].find((tr) => tr.innerText.includes('handler'));
+      return r && !r.innerText.includes('已锁定');
+    });
+
+    await row().getByRole('button', { name: '更多' }).click();
+    await page.locator('.el-dropdown-menu:visible .el-dropdown-menu__item', { hasText: '重置密码' }).click();
+    await page.locator('.el-message-box').getByRole('button', { name: '重置' }).click();
+    const secret = page.locator('.el-dialog', { hasText: '初始密码只显示这一次' });
+    await secret.waitFor();
+    const initial = await secret.locator('[data-test="secret-value"]').inputValue();
+    assert.ok(initial.length >= 8);
+    await secret.getByRole('button', { name: '我已记下，关闭' }).click();
+    await row().filter({ hasText: '待改密' }).waitFor();
+    assert.deepEqual(problems, []);
+
+    // the handler logs in with it and meets the forced change
+    const other = await openPage(browser, server.url);
+    try {
+      await login(other.page, 'handler', initial);
+      await other.page.waitForURL(/#\/change-password/);
+    } finally {
+      await other.context.close();
+    }
+  } finally {
+    await context.close();
+  }
+});

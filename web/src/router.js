@@ -15,6 +15,7 @@ import { session, can, loadMe } from './session.js';
 import AppLayout from './components/layout/AppLayout.vue';
 
 export const SYSTEM = '系统管理';
+export const COMMON = '常用';
 
 export const pages = [
   {
@@ -51,13 +52,13 @@ export const pages = [
     path: 'calendar',
     name: 'calendar',
     component: () => import('./views/calendar/CalendarView.vue'),
-    meta: { title: '节假日安排', icon: Calendar, menu: true, group: SYSTEM },
+    meta: { title: '节假日安排', icon: Calendar, menu: true, group: COMMON },
   },
   {
     path: 'settings',
     name: 'settings',
     component: () => import('./views/settings/SettingsView.vue'),
-    meta: { title: '个人设置', icon: Setting, menu: true },
+    meta: { title: '个人设置', icon: Setting, menu: true, group: COMMON },
   },
   {
     path: 'forbidden',
