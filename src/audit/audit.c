@@ -37,7 +37,8 @@ static void mask(json_t *v, int level)
 		json_t *e;
 		json_object_foreach(v, k, e)
 		{
-			if (secret_key(k) && !json_is_null(e))
+			/* a flag about a password ("must_change_password": true) is no secret */
+			if (secret_key(k) && !json_is_null(e) && !json_is_boolean(e))
 				json_object_set_new(v, k, json_string("***"));
 			else
 				mask(e, level + 1);
