@@ -1,6 +1,17 @@
 /* auth_rules.c: pure rules of authentication: password policy, session expiry. */
+#include <strings.h>
+
 #include "auth/auth.h"
 #include "lib/str.h"
+
+static bool contains_nocase(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	for (; *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return true;
+	return false;
+}
 
 enum status auth_password_policy(const char *password, const char *username, int min_len,
 				 int min_classes, const char **why)
@@ -34,7 +45,8 @@ enum status auth_password_policy(const char *password, const char *username, int
 					: "密码包含的字符种类不足（大写字母、小写字母、数字、符号）";
 		return ST_INVALID;
 	}
-	if (username && *username && strstr(password, username)) {
+	/* in any case: the class rule itself makes people write "Zhangsan@2024" */
+	if (username && *username && contains_nocase(password, username)) {
 		*why = "密码不能包含用户名";
 		return ST_INVALID;
 	}
