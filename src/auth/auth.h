@@ -37,8 +37,7 @@ void auth_password_generate(char *out, size_t outlen);
 
 /* The password policy: at least min_len characters and min_classes of the four classes
  * (upper, lower, digit, symbol), not containing the username in any case. ST_OK or ST_INVALID
- * with a Chinese reason
- * in *why (static text). */
+ * with a Chinese reason in *why (static text). */
 enum status auth_password_policy(const char *password, const char *username, int min_len,
 				 int min_classes, const char **why);
 
