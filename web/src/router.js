@@ -96,8 +96,8 @@ export function menuFor() {
   for (const p of pages) {
     if (!p.meta.menu || !can(p.meta.perm)) continue;
     const key = p.meta.group || '';
-    let s = sections.find((x) => x.group === key && x === sections[sections.length - 1]);
-    if (!s) {
+    let s = sections[sections.length - 1];
+    if (!s || s.group !== key) {
       s = { group: key, items: [] };
       sections.push(s);
     }
