@@ -17,7 +17,7 @@ bool users_username_valid(const char *s);
 /* A mainland mobile number: 11 digits starting with 1 and a second digit 3..9. */
 bool users_mobile_valid(const char *s);
 /* Which of the three separated administrators a permission belongs to: 1 system, 2 security,
- * 3 audit, 0 business. */
+ * 3 audit, 0 business, -1 the reads every administrator may hold (orgs, users). */
 int users_perm_admin_kind(enum perm p);
 /* Whether one role (or one user's set of roles) may hold these permissions together: never
  * two kinds of administrator, never an administrator's permissions with business ones.
