@@ -117,7 +117,7 @@ run)
 	eval "$vars"
 	trap 'stop "$TIEJIAN_PG_DIR"' EXIT
 	trap 'exit 130' INT TERM
-	echo "pg-test: PostgreSQL $("$(cat "$TIEJIAN_PG_DIR/bin")/postgres" --version | sed 's/.* //') on 127.0.0.1:$(cat "$TIEJIAN_PG_DIR/port")"
+	echo "pg-test: PostgreSQL $("$(cat "$TIEJIAN_PG_DIR/bin")/postgres" --version | sed 's/^[^0-9]*\([0-9.]*\).*/\1/') on 127.0.0.1:$(cat "$TIEJIAN_PG_DIR/port")"
 	status=0
 	"$@" || status=$?
 	exit $status

@@ -471,17 +471,31 @@ static struct db_res *pg_query(struct db *db, const struct sql *sql, const struc
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		r->res.st = pg_fail(d, pr, "execute");
 		const char *state = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
 		/* "cached plan must not change result type": the schema moved under a prepared
-		 * statement (another server migrated); prepare it afresh next time. */
-		if (state && strcmp(state, "0A000") == 0) {
+		 * statement (another server migrated). Prepare it afresh; run it again at once
+		 * when no transaction was spoiled by the failure. */
+		if (state && strcmp(state, "0A000") == 0 && !db->broken) {
+			r->res.st = pg_fail(d, pr, "execute");
+			PQclear(pr);
 			char dealloc[40];
 			snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", s->name);
 			if (!db->tx_depth)
 				PQclear(PQexec(d->conn, dealloc));
 			cache_remove(d, s);
+			s = NULL;
+			if (db->tx_depth || attempt)
+				break;
+			enum status pst = ST_OK;
+			if (!(s = prepare(d, sql, text, &pst))) {
+				r->res.st = pst;
+				break;
+			}
+			cache_insert(d, s);
+			r->res.st = ST_OK;
+			continue;
 		}
+		r->res.st = pg_fail(d, pr, "execute");
 		PQclear(pr);
 		break;
 	}
