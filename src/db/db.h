@@ -17,6 +17,11 @@
  * from the pool and gives it back). A struct db_res belongs to its connection; it is valid from
  * db_query() until db_done(), and text returned by db_col_text() only until the next db_next().
  * Prepared statements are cached per connection, keyed by the address of the struct sql.
+ *
+ * PostgreSQL (postgres.c): parameters go as text, and the server infers their types from the
+ * statement, so a parameter whose type the text does not fix needs a CAST ("CAST($6 AS TEXT)
+ * IS NULL OR ..."); a result's rows are fetched whole when db_query() runs, so keep results
+ * that could be large paged. tests/pg/sql_check.c runs every statement on both databases.
  */
 struct sql {
 	const char *sqlite;
