@@ -39,6 +39,7 @@ struct config {
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 	int job_interval_s;
+	long demo_enterprises;   /* tiejian demo --enterprises N; 0 = the demo's own count */
 };
 
 /* Fill c with the defaults of DESIGN.md's security section. */

@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "lib/log.h"
 #include "modules/calendar/calendar.h"
+#include "modules/enterprises/enterprises.h"
 #include "modules/users/users.h"
 
 #define TIEJIAN_VERSION "0.1.0"
@@ -35,6 +36,7 @@ static const char *const usage_main =
 	"  backup OUT       copy the database online (SQLite: checked copy; PostgreSQL: pg_dump)\n"
 	"  migrate-data --from FILE.db --to postgres://...   move a SQLite database to PostgreSQL\n"
 	"  calendar import FILE   load a year's holidays and adjusted working days (CSV)\n"
+	"  regions import FILE    load administrative divisions (CSV, as data/regions.csv)\n"
 	"  version          print the version\n"
 	"\n"
 	"Every command takes --db (default ./tiejian.db, or $TIEJIAN_DB). `tiejian COMMAND --help`\n"
@@ -118,7 +120,7 @@ enum {
 	OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_TLS, OPT_TRUST, OPT_NOLOG, OPT_NOJOBS,
 	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC,
 	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_FROM, OPT_TO,
-	OPT_FORCE, OPT_HELP
+	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES
 };
 
 static const struct option long_opts[] = {
@@ -148,6 +150,7 @@ static const struct option long_opts[] = {
 	{"to", required_argument, NULL, OPT_TO},
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"help", no_argument, NULL, OPT_HELP},
+	{"enterprises", required_argument, NULL, OPT_ENTERPRISES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -169,6 +172,8 @@ static bool allowed(const char *cmd, int opt)
 		return opt >= OPT_LISTEN && opt <= OPT_TESTCLOCK;
 	if (strcmp(cmd, "user add") == 0)
 		return opt >= OPT_USERNAME && opt <= OPT_ENTERPRISE;
+	if (strcmp(cmd, "demo") == 0)
+		return opt == OPT_ENTERPRISES;
 	return false;
 }
 
@@ -224,6 +229,7 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		case OPT_TO: cli->to = optarg; break;
 		case OPT_FORCE: cli->force = true; break;
 		case OPT_HELP: cli->help = true; break;
+		case OPT_ENTERPRISES: cfg.demo_enterprises = (long)num_arg("--enterprises", optarg, 1, 10000000); break;
 		default: break;
 		}
 	}
@@ -449,6 +455,48 @@ static int cmd_calendar_import(const char *file)
 	return 0;
 }
 
+static int cmd_regions_import(const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		fatal("regions import: cannot open %s: %s", file, strerror(errno));
+	struct str text;
+	str_init(&text, 16u << 20);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		str_append(&text, buf, n);
+	fclose(f);
+	if (!str_ok(&text))
+		fatal("regions import: %s is too large", file);
+	struct app app;
+	struct db *db;
+	if (with_db(&app, &db)) {
+		str_release(&text);
+		return 1;
+	}
+	char err[300] = "";
+	int count = 0;
+	struct audit_actor who = {0, "cli", NULL, "local", NULL};
+	enum status st = db_begin(db);
+	if (!st)
+		st = enterprises_regions_import(db, &who, app_now(&app), text.p, text.len, &count,
+						err, sizeof(err));
+	if (!st)
+		st = db_commit(db);
+	else
+		db_rollback(db);
+	str_release(&text);
+	db_pool_put(app.pool, db);
+	app_close(&app);
+	if (st) {
+		fprintf(stderr, "tiejian: regions import: %s\n", err[0] ? err : status_code(st));
+		return 1;
+	}
+	printf("regions imported: %d\n", count);
+	return 0;
+}
+
 static int cmd_version(void)
 {
 	printf("tiejian %s (sqlite %s, libmicrohttpd %s, jansson %s, libsodium %s)\n",
@@ -472,7 +520,7 @@ int main(int argc, char **argv)
 	char two[64] = "";
 	int shift = 1;
 	if ((strcmp(cmd, "user") == 0 || strcmp(cmd, "audit") == 0 ||
-	     strcmp(cmd, "calendar") == 0)) {
+	     strcmp(cmd, "calendar") == 0 || strcmp(cmd, "regions") == 0)) {
 		if (argc < 3 || argv[2][0] == '-')
 			fatal("'%s' needs a subcommand (see tiejian --help)", cmd);
 		snprintf(two, sizeof(two), "%s %s", cmd, argv[2]);
@@ -498,7 +546,7 @@ int main(int argc, char **argv)
 		return cmd_user_add(&cli);
 	}
 	if (strcmp(cmd, "demo") == 0) {
-		if (cli.help) { puts("usage: tiejian demo [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only."); return 0; }
+		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more."); return 0; }
 		if (rest) fatal("demo: unexpected argument '%s'", argv[first]);
 		return cmd_demo();
 	}
@@ -521,6 +569,11 @@ int main(int argc, char **argv)
 		if (cli.help) { puts("usage: tiejian calendar import FILE.csv [--db PATH|URL]\nFILE has the header date,kind,name (kind: holiday or workday) and covers whole\nyears; each year in it replaces that year's schedule."); return 0; }
 		if (rest != 1) fatal("calendar import needs exactly one argument: the CSV file");
 		return cmd_calendar_import(argv[first]);
+	}
+	if (strcmp(cmd, "regions import") == 0) {
+		if (cli.help) { puts("usage: tiejian regions import FILE.csv [--db PATH|URL]\nFILE has the header code,name,level,parent_code (level: province, prefecture or\ncounty), as written by node scripts/extract-regions.mjs --province NN; existing\ncodes are updated."); return 0; }
+		if (rest != 1) fatal("regions import needs exactly one argument: the CSV file");
+		return cmd_regions_import(argv[first]);
 	}
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();

@@ -98,6 +98,26 @@ const struct migration auth_migrations[] = {
 	 " UNION ALL SELECT 'enterprise', 'enterprise.write'"
 	 ") p ON p.role = r.code;",
 	 NULL},
+	/* 2: the enterprise registry's permissions. Creating and importing enterprises are apart
+	 * from editing them; exporting the register is its own right; enterprise.admin keeps the
+	 * tag list and may accept a credit code that fails its check (with a recorded reason). */
+	{2,
+	 "INSERT INTO role_perms (role_id, perm) SELECT r.id, p.perm FROM roles r JOIN ("
+	 " SELECT 'leader' AS role, 'enterprise.export' AS perm"
+	 " UNION ALL SELECT 'handler', 'enterprise.write'"
+	 " UNION ALL SELECT 'handler', 'enterprise.create'"
+	 " UNION ALL SELECT 'handler', 'enterprise.import'"
+	 " UNION ALL SELECT 'handler', 'enterprise.export'"
+	 " UNION ALL SELECT 'cadre', 'enterprise.write'"
+	 " UNION ALL SELECT 'cadre', 'enterprise.export'"
+	 " UNION ALL SELECT 'statistician', 'enterprise.write'"
+	 " UNION ALL SELECT 'statistician', 'enterprise.create'"
+	 " UNION ALL SELECT 'statistician', 'enterprise.import'"
+	 " UNION ALL SELECT 'statistician', 'enterprise.export'"
+	 " UNION ALL SELECT 'statistician', 'enterprise.admin'"
+	 ") p ON p.role = r.code WHERE r.builtin = 1"
+	 " AND NOT EXISTS (SELECT 1 FROM role_perms x WHERE x.role_id = r.id AND x.perm = p.perm);",
+	 NULL},
 	{0, NULL, NULL},
 };
 

@@ -11,7 +11,11 @@ const struct perm_def perm_table[PERM__COUNT] = {
 	[PERM_ROLE_WRITE] = {"role.write", "管理角色、权限与用户授权", "安全管理"},
 	[PERM_AUDIT_READ] = {"audit.read", "查看和导出审计日志", "审计管理"},
 	[PERM_ENTERPRISE_READ] = {"enterprise.read", "查看企业", "企业服务"},
-	[PERM_ENTERPRISE_WRITE] = {"enterprise.write", "新增和编辑企业", "企业服务"},
+	[PERM_ENTERPRISE_WRITE] = {"enterprise.write", "编辑企业信息", "企业服务"},
+	[PERM_ENTERPRISE_CREATE] = {"enterprise.create", "新增企业", "企业服务"},
+	[PERM_ENTERPRISE_IMPORT] = {"enterprise.import", "批量导入企业", "企业服务"},
+	[PERM_ENTERPRISE_EXPORT] = {"enterprise.export", "导出企业名录", "企业服务"},
+	[PERM_ENTERPRISE_ADMIN] = {"enterprise.admin", "维护企业标签、信用代码例外", "企业服务"},
 };
 
 int perm_from_code(const char *code)
