@@ -425,6 +425,18 @@ enum status ent_update(struct db *db, struct arena *a, int64_t now, const struct
 	return ST_OK;
 }
 
+bool ent_org_in_scope(struct request *req, struct db *db, int64_t org_id)
+{
+	if (req->scope.kinds & SCOPE_ALL)
+		return true;
+	bool ok = false;
+	struct db_res *r = db_query(db, &SQL_ENT_ORG_PATH, DB_ARGS(db_int(org_id)));
+	if (db_next(r))
+		ok = scope_allows(&req->scope, db_col_text(r, 0), org_id, 0, 0);
+	db_done(r);
+	return ok;
+}
+
 static void actor_of(struct request *req, struct ent_actor *out)
 {
 	out->user_id = req->user ? req->user->user_id : 0;
@@ -965,6 +977,9 @@ static enum status ent_create(struct request *req)
 	const char *why;
 	if ((st = ent_derive(db, &req->arena, &rec, &rg, &why)))
 		return why ? req_fail(req, st, "invalid_region", why, "region_code") : st;
+	if (!ent_org_in_scope(req, db, rec.org_id))
+		return req_failf(req, ST_INVALID, "out_of_scope", "region_code",
+				 "所在地区%s不在您的管辖范围内", rec.region_code);
 	struct ent_actor who;
 	actor_of(req, &who);
 	if ((st = db_begin(db)))
@@ -1022,6 +1037,9 @@ static enum status ent_patch(struct request *req)
 		return why ? req_fail(req, st, "invalid_region", why, "region_code") : st;
 	if (!region_changed)
 		rec.org_id = old.org_id;
+	else if (!ent_org_in_scope(req, db, rec.org_id))
+		return req_failf(req, ST_INVALID, "out_of_scope", "region_code",
+				 "所在地区%s不在您的管辖范围内", rec.region_code);
 	struct ent_actor who;
 	actor_of(req, &who);
 	if ((st = db_begin(db)))

@@ -92,6 +92,9 @@ const char *ent_field_text(struct arena *a, const struct ent_rec *rec, enum ent_
 enum status ent_filter_parse(struct request *req, struct db *db, struct db_val args[20],
 			     int *mode, int *sort);
 
+/* True when the caller's scope (for the route's permission) covers records of this org. */
+bool ent_org_in_scope(struct request *req, struct db *db, int64_t org_id);
+
 /* The demo hook (enterprises_demo.c). */
 enum status enterprises_demo(struct app *app, struct db *db);
 

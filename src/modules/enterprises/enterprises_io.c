@@ -754,18 +754,6 @@ static json_t *report_json(struct importer *im, const char *format, const char *
 			 "errors_truncated", im->nerrors > IMPORT_MAX_ERRORS);
 }
 
-static bool org_in_scope(struct request *req, struct db *db, int64_t org_id)
-{
-	if (req->scope.kinds & SCOPE_ALL)
-		return true;
-	bool ok = false;
-	struct db_res *r = db_query(db, &SQL_ENT_ORG_PATH, DB_ARGS(db_int(org_id)));
-	if (db_next(r))
-		ok = scope_allows(&req->scope, db_col_text(r, 0), org_id, 0, 0);
-	db_done(r);
-	return ok;
-}
-
 static enum status import_run(struct request *req, struct db *db, struct arena *a,
 			      struct reader *rd, const char *format, const char *encoding)
 {
@@ -868,7 +856,7 @@ static enum status import_run(struct request *req, struct db *db, struct arena *
 				break;
 			}
 			last_org = s2 ? 0 : tmp.org_id;
-			last_ok = last_org && org_in_scope(req, db, last_org);
+			last_ok = last_org && ent_org_in_scope(req, db, last_org);
 		}
 		if (!last_org) {
 			struct importer *imp = &im;
