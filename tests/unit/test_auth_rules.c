@@ -153,8 +153,7 @@ static void invalid_utf8(void **state)
 		"Abcdef12\xc0\xaf",	    /* overlong '/' */
 		"Abcdef12\xed\xa0\x80",	    /* a surrogate */
 		"Abcdef12\xf4\x90\x80\x80", /* above U+10FFFF */
-		"\xd6\xd0\xce\xc4"
-		"Abc12345", /* GB18030 */
+		"Abc12345\xd6\xd0\xce\xc4", /* GB18030 */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		bad_pw(bad[i], "无效字符");

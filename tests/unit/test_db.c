@@ -268,11 +268,13 @@ static void statement_cache_reuse(void **state)
 {
 	(void)state;
 	script(SCHEMA);
+	assert_int_equal(db_begin(db), ST_OK);
 	for (int i = 1; i <= 50; i++) {
 		char name[16];
 		snprintf(name, sizeof(name), "p%d", i);
 		assert_int_equal(add_parent(name, i), i);
 	}
+	assert_int_equal(db_commit(db), ST_OK);
 	/* One struct sql run many times with other values each time. */
 	static const struct sql get = SQL("SELECT name, n FROM parent WHERE id = $1");
 	unsigned long before = db_query_count(db);
@@ -750,11 +752,13 @@ static void backup_copy_opens(void **state)
 {
 	(void)state;
 	script(SCHEMA);
+	assert_int_equal(db_begin(db), ST_OK); /* one commit, not 500 */
 	for (int i = 1; i <= 500; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "backup row %d", i);
 		add_parent(name, i);
 	}
+	assert_int_equal(db_commit(db), ST_OK);
 	char out[700], msg[512] = "";
 	snprintf(out, sizeof(out), "%s/copy%d.db", dir, serial);
 	assert_int_equal(db_backup(db, out, msg, sizeof(msg)), ST_OK);
