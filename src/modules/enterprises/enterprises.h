@@ -146,8 +146,11 @@ struct ent_query {
 };
 /* ST_OK (nterms may be 0 for a blank query), ST_INVALID when there are too many terms. */
 enum status ent_query_parse(const char *q, struct ent_query *out);
-/* The FTS5 MATCH expression for term ("\"…\"" with quotes doubled) into out. */
-bool ent_fts_phrase(const char *term, char *out, size_t outsize);
+/* The FTS5 MATCH expression for a term of 3+ characters: its trigrams, each quoted (quotes
+ * doubled), joined by AND ("机械制造" → "\"机械制\" AND \"械制造\""). The index holds no
+ * positions (detail=none), so this finds a superset that instr() then narrows to the exact
+ * substring. False when out is too small or the term is shorter than 3 characters. */
+bool ent_fts_query(const char *term, char *out, size_t outsize);
 
 /* The characters that make a spreadsheet read a cell as a formula: = + - @ (and a tab or CR
  * before them). True when s starts with one, so exports neutralise it. */

@@ -555,8 +555,8 @@ enum status ent_filter_parse(struct request *req, struct db *db, struct db_val a
 					     : db_null();
 	if (qq.fts >= 0) {
 		if (db_kind(db) == DB_SQLITE) {
-			char phrase[2 * ENT_TERM_BYTES + 4];
-			if (!ent_fts_phrase(qq.term[qq.fts], phrase, sizeof(phrase)))
+			char phrase[8 * ENT_TERM_BYTES];
+			if (!ent_fts_query(qq.term[qq.fts], phrase, sizeof(phrase)))
 				return req_fail(req, ST_INVALID, "too_long", "搜索词过长", "q");
 			args[14] = db_text(arena_strdup(&req->arena, phrase));
 		} else {

@@ -483,7 +483,18 @@ enum status ent_query_parse(const char *q, struct ent_query *out)
 	return ST_OK;
 }
 
-bool ent_fts_phrase(const char *term, char *out, size_t outsize)
+/* Bytes of the UTF-8 character at p. */
+static size_t char_len(const char *p)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	for (size_t i = 1; i < n; i++)
+		if (!p[i])
+			return i;
+	return n;
+}
+
+bool ent_fts_query(const char *term, char *out, size_t outsize)
 {
 	size_t n = 0;
 #define PUT(c)                                                                                     \
@@ -492,14 +503,33 @@ bool ent_fts_phrase(const char *term, char *out, size_t outsize)
 			return false;                                                              \
 		out[n++] = (c);                                                                    \
 	} while (0)
-	PUT('"');
-	for (const char *p = term; *p; p++) {
-		if (*p == '"')
-			PUT('"');
-		PUT(*p);
+	const char *p = term;
+	bool first = true;
+	while (*p) {
+		/* the trigram starting at p, if three characters remain */
+		const char *q = p;
+		size_t k;
+		for (k = 0; k < 3 && *q; k++)
+			q += char_len(q);
+		if (k < 3)
+			break;
+		if (!first) {
+			for (const char *a = " AND "; *a; a++)
+				PUT(*a);
+		}
+		first = false;
+		PUT('"');
+		for (const char *c = p; c < q; c++) {
+			if (*c == '"')
+				PUT('"');
+			PUT(*c);
+		}
+		PUT('"');
+		p += char_len(p);
 	}
-	PUT('"');
 #undef PUT
+	if (first)
+		return false;
 	out[n] = '\0';
 	return true;
 }
