@@ -384,6 +384,7 @@ static void secrets_masked(void **state)
 		"\"client_secret\":\"s2\",\"password_hash\":\"h1\","
 		"\"Password\":\"p4\",\"newPassword\":\"p5\",\"API_TOKEN\":\"t4\","
 		"\"ClientSecret\":\"s3\",\"tokens\":[\"t5\",\"t6\"],\"password_set\":null,"
+		"\"must_change_password\":true,"
 		"\"name\":\"keep\",\"count\":3,\"username\":\"zhang\","
 		"\"nested\":{\"secret\":{\"deep\":1},\"ok\":\"keep\","
 		" \"deeper\":{\"token\":\"t7\",\"list\":[{\"password\":\"p6\"},\"keep\"]}},"
@@ -421,8 +422,9 @@ static void secrets_masked(void **state)
 		if (!v || strcmp(v, "***") != 0)
 			fail_msg("key %s is not masked: %s", masked[i], text);
 	}
-	/* Values that are not secrets stay; a null stays null (nothing to hide). */
+	/* Values that are not secrets stay; a null or a flag about a password hides nothing. */
 	assert_true(json_is_null(json_object_get(got, "password_set")));
+	assert_true(json_is_true(json_object_get(got, "must_change_password")));
 	assert_string_equal(json_string_value(json_object_get(got, "name")), "keep");
 	assert_string_equal(json_string_value(json_object_get(got, "username")), "zhang");
 	assert_int_equal(json_integer_value(json_object_get(got, "count")), 3);
