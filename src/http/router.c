@@ -112,6 +112,19 @@ static int match_one(const struct compiled_route *c, const struct span *seg, int
 	return literal;
 }
 
+/* Whether the comma-separated list has exactly this method (not just a substring of one). */
+static bool allow_has(const char *list, const char *method)
+{
+	size_t n = strlen(method);
+	for (const char *p = list; (p = strstr(p, method)) != NULL; p += n) {
+		bool starts = p == list || p[-1] == ' ';
+		bool ends = p[n] == '\0' || p[n] == ',';
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 void router_match(const struct router *r, const char *method, const char *path,
 		  struct route_match *out)
 {
@@ -135,7 +148,7 @@ void router_match(const struct router *r, const char *method, const char *path,
 		    !(strcmp(method, "HEAD") == 0 && strcmp(c->route->method, "GET") == 0)) {
 			out->path_known = true;
 			size_t ml = strlen(c->route->method);
-			if (!strstr(out->allow, c->route->method) &&
+			if (!allow_has(out->allow, c->route->method) &&
 			    allow_len + ml + 3 < sizeof(out->allow)) {
 				if (allow_len) {
 					memcpy(out->allow + allow_len, ", ", 2);

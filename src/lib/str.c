@@ -119,7 +119,9 @@ void str_append_csv_field(struct str *s, const char *z)
 {
 	if (!z)
 		return;
-	bool formula = z[0] == '=' || z[0] == '+' || z[0] == '-' || z[0] == '@';
+	/* OWASP's list: a cell that starts like a formula, or with a tab or carriage return */
+	bool formula = z[0] == '=' || z[0] == '+' || z[0] == '-' || z[0] == '@' || z[0] == '\t' ||
+		       z[0] == '\r';
 	bool quote = formula || strpbrk(z, ",\"\r\n") != NULL;
 	if (!quote) {
 		str_puts(s, z);

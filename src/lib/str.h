@@ -41,7 +41,7 @@ void str_puts(struct str *s, const char *z);
 void str_putc(struct str *s, char c);
 void str_appendf(struct str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void str_vappendf(struct str *s, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Append with CSV quoting (RFC 4180); a leading = + - @ gets a ' so Excel treats it as text. */
+/* Append with CSV quoting (RFC 4180); a leading = + - @ tab or CR gets a ' so Excel treats it as text. */
 void str_append_csv_field(struct str *s, const char *z);
 
 static inline bool str_ok(const struct str *s)
