@@ -557,7 +557,7 @@ static void check_row(struct importer *im, struct imp_row *r)
 		struct uscc_problem why;
 		if (uscc_parse(v, strlen(v), code, &why) == ST_OK)
 			e->uscc = arena_strdup(im->a, code);
-		else if (strchr(v, 'E') && strchr(v, '.') && strspn(v, "0123456789.E+") == strlen(v))
+		else if (strpbrk(v, "eE") && strspn(v, "0123456789.eE+") == strlen(v))
 			ERR(EC_USCC, "invalid_uscc",
 			    "统一社会信用代码被Excel存成了数字（%s），请把该列设为文本格式后重新填写", v);
 		else
@@ -782,7 +782,11 @@ static enum status import_run(struct request *req, struct db *db, struct arena *
 			return req_failf(req, ST_INVALID, "missing_column", ent_columns[c].key,
 					 "文件第一行缺少“%s”列，请使用导入模板", ent_columns[c].header);
 	size_t total = rd->n - 1;
-	enum status st = load_reference(&im);
+	/* A real import checks and writes in one transaction: what it checked is what it writes,
+	 * and SQLite takes its locks once instead of once per lookup. A dry run only reads. */
+	enum status st = dry_run ? ST_OK : db_begin(db);
+	if (!st)
+		st = load_reference(&im);
 	struct imp_row *rows = st ? NULL : arena_zalloc(a, sizeof(*rows) * (total ? total : 1));
 	struct imp_row **by_code = rows ? arena_alloc(a, sizeof(*by_code) * (total ? total : 1)) : NULL;
 	if (!st && (!rows || !by_code))
@@ -870,16 +874,18 @@ static enum status import_run(struct request *req, struct db *db, struct arena *
 		r->rec.city_code = r->rg->parent[0] ? r->rg->parent : NULL;
 	}
 	if (st) {
+		db_rollback(db);
 		free(im.errors);
 		free(im.regions);
 		free(im.industries);
 		return st;
 	}
 	bool commit = !dry_run && (im.error_rows == 0 || valid_only);
+	if (!commit)
+		db_rollback(db);
 	if (commit) {
 		struct ent_actor who = {req->user ? req->user->user_id : 0,
 					req->user ? req->user->username : NULL, req->id};
-		st = db_begin(db);
 		for (size_t i = 0; !st && i < total; i++) {
 			struct imp_row *r = &rows[i];
 			if (r->bad)
@@ -982,7 +988,7 @@ enum status ent_import(struct request *req)
 		char err[256];
 		struct xlsx_limits lim = {.max_file_bytes = req->app->cfg->upload_max_bytes,
 					  .max_entries = 1000,
-					  .max_entry_bytes = 200u << 20,
+					  .max_entry_bytes = 100u << 20,
 					  .max_rows = IMPORT_MAX_ROWS + 2,
 					  .max_cols = 64,
 					  .max_cell_bytes = 32767};

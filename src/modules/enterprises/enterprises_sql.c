@@ -248,14 +248,17 @@ const struct sql SQL_ENT_UPDATE =
 	    " version = version + 1 WHERE id = $21 AND version = $22");
 const struct sql SQL_ENT_VERSION = SQL("SELECT version FROM enterprises WHERE id = $1");
 
-/* External-content FTS5 (SQLite only): remove the indexed text before a change, add it after. */
+/* External-content FTS5 (SQLite only): remove the indexed text before a change, add it after.
+ * Nothing to do on PostgreSQL (""), whose GIN index follows the column by itself. */
 const struct sql SQL_ENT_FTS_DELETE =
-	SQL("INSERT INTO enterprises_fts (enterprises_fts, rowid, search_text)"
-	    " SELECT 'delete', id, search_text FROM enterprises"
-	    " WHERE id = $1 AND search_text IS NOT NULL");
+	SQL2("INSERT INTO enterprises_fts (enterprises_fts, rowid, search_text)"
+	     " SELECT 'delete', id, search_text FROM enterprises"
+	     " WHERE id = $1 AND search_text IS NOT NULL",
+	     "");
 const struct sql SQL_ENT_FTS_INSERT =
-	SQL("INSERT INTO enterprises_fts (rowid, search_text)"
-	    " SELECT id, search_text FROM enterprises WHERE id = $1 AND search_text IS NOT NULL");
+	SQL2("INSERT INTO enterprises_fts (rowid, search_text)"
+	     " SELECT id, search_text FROM enterprises WHERE id = $1 AND search_text IS NOT NULL",
+	     "");
 
 const struct sql SQL_ENT_TAGS_CLEAR = SQL("DELETE FROM enterprise_tag_links WHERE enterprise_id = $1");
 const struct sql SQL_ENT_TAG_ADD =
