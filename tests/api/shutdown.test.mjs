@@ -8,11 +8,11 @@ import { login } from './helpers.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('a login in flight when SIGTERM arrives still gets its 200, and the process exits 0', async () => {
-	// One hash at a time: three logins take several Argon2id rounds, so they are surely in flight.
+	// One hash at a time: five logins take several Argon2id rounds, so they are surely in flight.
 	const srv = await startServer({ args: ['--pwhash-concurrency', '1'] });
 	const t0 = Date.now();
-	const pending = ['leader', 'supervisor', 'cadre'].map((u) => login(srv, u));
-	await sleep(20);
+	const pending = ['leader', 'supervisor', 'cadre', 'handler', 'statistician'].map((u) => login(srv, u));
+	await sleep(50);
 	srv.proc.kill('SIGTERM');
 	const answers = await Promise.all(pending);
 	for (const r of answers) {
@@ -28,11 +28,14 @@ test('a login in flight when SIGTERM arrives still gets its 200, and the process
 test('after SIGTERM new connections are refused while the last request finishes', async () => {
 	const srv = await startServer({ args: ['--pwhash-concurrency', '1'], keep: true });
 	try {
-		const pending = ['leader', 'supervisor', 'cadre', 'handler'].map((u) => login(srv, u));
-		await sleep(20);
+		const pending = ['leader', 'supervisor', 'cadre', 'handler', 'statistician'].map((u) => login(srv, u));
+		await sleep(50);
 		srv.proc.kill('SIGTERM');
+		let answered = 0;
+		for (const p of pending) p.then(() => answered++);
 		await sleep(30);
 		await assert.rejects(fetch(srv.url + '/healthz'), /fetch failed/);
+		assert.ok(answered < pending.length, 'refused while logins were still in flight');
 		for (const r of await Promise.all(pending)) assert.equal(r.status, 200);
 		assert.equal((await srv.stop()).code, 0);
 		// (the last lines may still be on their way through the pipe)
