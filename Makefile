@@ -91,6 +91,7 @@ unit-node: $(B)/tests/test_uscc
 data-check:
 	node scripts/extract-holidays.mjs --check
 	node scripts/extract-regions.mjs --check
+	node scripts/extract-pinyin.mjs --check
 
 api-sqlite: $(BIN)
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
