@@ -21,8 +21,9 @@ extern char **environ;
  *  - parameters are sent as text (integers as decimal, reals with 17 digits), blobs as binary;
  *    a parameter number the text never mentions is declared TEXT, so "$1 and $3 but not $2"
  *    prepares as it does on SQLite, and extra arguments are ignored as SQLite ignores them;
- *  - the rows of a result are fetched whole, so a result may stay open while other statements
- *    run on the same connection (as SQLite allows);
+ *  - rows arrive one at a time (single-row mode), so a walk over a large table holds one row
+ *    in memory; when another statement needs the connection while a result is still open (as
+ *    SQLite allows), the rest of the open result is read ahead into memory first;
  *  - unique and foreign key violations are ST_CONFLICT, check and not-null ST_INVALID, a lost
  *    server ST_UNAVAILABLE (and the connection is marked broken), disk full ST_STORAGE_FULL.
  */
@@ -50,9 +51,12 @@ struct pg_stmt {
 
 struct pg_res {
 	struct db_res res; /* first: the public result */
-	PGresult *pr;
-	int row; /* current row; -1 before the first db_next() */
-	int nrows;
+	PGresult *pr;	   /* the current row: a one-row result of single-row mode */
+	int row;	   /* 0 while on a row, -1 before the first and after the last */
+	PGresult *first;   /* the first row, read by db_query(), until db_next() takes it */
+	PGresult **kept;   /* rows read ahead because another statement needed the connection */
+	size_t nkept, kept_at, kept_cap;
+	bool streaming; /* rows still to come from the server */
 	int64_t changes;
 	unsigned char **bytea; /* decoded bytea columns of the current row, per column */
 	size_t *bytea_len;
@@ -67,7 +71,8 @@ struct pg_db {
 	size_t nbuckets;
 	size_t count;
 	unsigned next_name;
-	struct pg_res *free_res; /* finished results, kept for reuse */
+	struct pg_res *free_res;  /* finished results, kept for reuse */
+	struct pg_res *streaming; /* the result whose rows are still arriving, if any */
 	char *scratch;		 /* parameter text of the statement being sent */
 	size_t scratch_len;
 };
@@ -302,9 +307,10 @@ static struct pg_res *res_take(struct pg_db *d)
 		return NULL;
 	r->res.db = &d->base;
 	r->res.st = ST_OK;
-	r->pr = NULL;
+	r->pr = r->first = NULL;
 	r->row = -1;
-	r->nrows = 0;
+	r->nkept = r->kept_at = 0;
+	r->streaming = false;
 	r->changes = 0;
 	r->next_free = NULL;
 	return r;
@@ -313,9 +319,67 @@ static struct pg_res *res_take(struct pg_db *d)
 static void res_free(struct pg_res *r)
 {
 	res_clear_row(r);
+	free(r->kept);
 	free(r->bytea);
 	free(r->bytea_len);
 	free(r);
+}
+
+/* Read what is left of the statement in flight, after its results (libpq wants that before
+ * the next command). */
+static void consume(struct pg_db *d)
+{
+	PGresult *pr;
+	while ((pr = PQgetResult(d->conn)))
+		PQclear(pr);
+}
+
+/* The next result of r's statement: a row (true, *row set), or its end (false: changes or
+ * the error recorded on r, the connection free again). */
+static bool stream_read(struct pg_db *d, struct pg_res *r, PGresult **row)
+{
+	*row = NULL;
+	PGresult *pr = PQgetResult(d->conn);
+	ExecStatusType es = PQresultStatus(pr);
+	if (pr && es == PGRES_SINGLE_TUPLE) {
+		*row = pr;
+		return true;
+	}
+	if (pr && (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK)) {
+		const char *ct = PQcmdTuples(pr);
+		r->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+	} else if (pr && !r->res.st) {
+		r->res.st = pg_fail(d, pr, "execute");
+	}
+	PQclear(pr);
+	if (pr)
+		consume(d);
+	r->streaming = false;
+	if (d->streaming == r)
+		d->streaming = NULL;
+	return false;
+}
+
+/* Another statement needs the connection: read the rest of the open result into memory. */
+static void stream_drain(struct pg_db *d)
+{
+	struct pg_res *r = d->streaming;
+	PGresult *row;
+	while (stream_read(d, r, &row)) {
+		if (r->nkept == r->kept_cap) {
+			size_t cap = r->kept_cap ? r->kept_cap * 2 : 64;
+			PGresult **k = realloc(r->kept, cap * sizeof(*k));
+			if (!k) {
+				PQclear(row);
+				if (!r->res.st)
+					r->res.st = ST_NOMEM;
+				continue; /* read on to the end all the same */
+			}
+			r->kept = k;
+			r->kept_cap = cap;
+		}
+		r->kept[r->nkept++] = row;
+	}
 }
 
 /* ---- connection health ------------------------------------------------------------------- */
@@ -415,6 +479,8 @@ static struct db_res *pg_query(struct db *db, const struct sql *sql, const struc
 	struct pg_db *d = (struct pg_db *)db;
 	const char *text = sql->pg ? sql->pg : sql->sqlite;
 	enum status st;
+	if (d->streaming)
+		stream_drain(d);
 	if (!db->tx_depth && (st = ensure_alive(d)))
 		return failed(db, st);
 	if (db->broken) {
@@ -456,48 +522,59 @@ static struct db_res *pg_query(struct db *db, const struct sql *sql, const struc
 	if ((r->res.st = bind_params(d, args, n, values, lengths, formats)))
 		goto out;
 	for (int attempt = 0;; attempt++) {
-		PGresult *pr = PQexecPrepared(d->conn, s->name, n, values, lengths, formats, 0);
-		ExecStatusType es = PQresultStatus(pr);
-		if (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK) {
-			r->pr = pr;
-			r->nrows = PQntuples(pr);
-			const char *ct = PQcmdTuples(pr);
-			r->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+		if (!PQsendQueryPrepared(d->conn, s->name, n, values, lengths, formats, 0)) {
+			r->res.st = pg_fail(d, NULL, "send");
 			break;
 		}
+		PQsetSingleRowMode(d->conn);
+		/* The first result decides: a row, the end (a write, no rows), or an error. */
+		PGresult *pr = PQgetResult(d->conn);
+		ExecStatusType es = PQresultStatus(pr);
+		if (pr && es == PGRES_SINGLE_TUPLE) {
+			r->first = pr;
+			r->streaming = true;
+			d->streaming = r;
+			break;
+		}
+		if (pr && (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK)) {
+			const char *ct = PQcmdTuples(pr);
+			r->changes = ct && *ct ? strtoll(ct, NULL, 10) : 0;
+			PQclear(pr);
+			consume(d);
+			break;
+		}
+		const char *state = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
 		if (!db->tx_depth && attempt < PG_RETRIES && pr && retryable(pr)) {
 			PQclear(pr);
+			consume(d);
 			struct timespec ts = {0, (10L << attempt) * 1000000L};
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		const char *state = pr ? PQresultErrorField(pr, PG_DIAG_SQLSTATE) : NULL;
+		r->res.st = pg_fail(d, pr, "execute");
 		/* "cached plan must not change result type": the schema moved under a prepared
 		 * statement (another server migrated). Prepare it afresh; run it again at once
 		 * when no transaction was spoiled by the failure. */
-		if (state && strcmp(state, "0A000") == 0 && !db->broken) {
-			r->res.st = pg_fail(d, pr, "execute");
-			PQclear(pr);
-			char dealloc[40];
-			snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", s->name);
-			if (!db->tx_depth)
-				PQclear(PQexec(d->conn, dealloc));
-			cache_remove(d, s);
-			s = NULL;
-			if (db->tx_depth || attempt)
-				break;
-			enum status pst = ST_OK;
-			if (!(s = prepare(d, sql, text, &pst))) {
-				r->res.st = pst;
-				break;
-			}
-			cache_insert(d, s);
-			r->res.st = ST_OK;
-			continue;
-		}
-		r->res.st = pg_fail(d, pr, "execute");
+		bool stale = state && strcmp(state, "0A000") == 0 && !db->broken;
 		PQclear(pr);
-		break;
+		if (pr)
+			consume(d);
+		if (!stale)
+			break;
+		char dealloc[40];
+		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", s->name);
+		if (!db->tx_depth)
+			PQclear(PQexec(d->conn, dealloc));
+		cache_remove(d, s);
+		if (db->tx_depth || attempt)
+			break;
+		enum status pst = ST_OK;
+		if (!(s = prepare(d, sql, text, &pst))) {
+			r->res.st = pst;
+			break;
+		}
+		cache_insert(d, s);
+		r->res.st = ST_OK;
 	}
 out:
 	if (values != small_values) {
@@ -511,12 +588,24 @@ out:
 static bool pg_next(struct db_res *res)
 {
 	struct pg_res *r = (struct pg_res *)res;
+	struct pg_db *d = (struct pg_db *)res->db;
 	res_clear_row(r);
-	if (!r->pr || r->row + 1 >= r->nrows) {
-		r->row = r->nrows;
-		return false;
+	PQclear(r->pr);
+	r->pr = NULL;
+	r->row = -1;
+	PGresult *row = NULL;
+	if (r->first) {
+		row = r->first;
+		r->first = NULL;
+	} else if (r->kept_at < r->nkept) {
+		row = r->kept[r->kept_at++];
+	} else if (r->streaming) {
+		stream_read(d, r, &row);
 	}
-	r->row++;
+	if (!row)
+		return false;
+	r->pr = row;
+	r->row = 0;
 	return true;
 }
 
@@ -525,9 +614,17 @@ static enum status pg_done(struct db_res *res)
 	struct pg_res *r = (struct pg_res *)res;
 	struct pg_db *d = (struct pg_db *)res->db;
 	enum status st = res->st;
+	PGresult *row;
+	/* rows the caller did not want: read them off the connection */
+	while (r->streaming && stream_read(d, r, &row))
+		PQclear(row);
 	res_clear_row(r);
 	PQclear(r->pr);
-	r->pr = NULL;
+	PQclear(r->first);
+	while (r->kept_at < r->nkept)
+		PQclear(r->kept[r->kept_at++]);
+	r->pr = r->first = NULL;
+	r->nkept = r->kept_at = 0;
 	r->next_free = d->free_res;
 	d->free_res = r;
 	return st;
@@ -540,13 +637,14 @@ static int64_t pg_changes(struct db_res *res)
 
 static bool valid_cell(struct pg_res *r, int col)
 {
-	return r->pr && r->row >= 0 && r->row < r->nrows && col >= 0 && col < PQnfields(r->pr);
+	return r->pr && r->row == 0 && col >= 0 && col < PQnfields(r->pr);
 }
 
 static int pg_col_count(struct db_res *res)
 {
 	struct pg_res *r = (struct pg_res *)res;
-	return r->pr ? PQnfields(r->pr) : 0;
+	const PGresult *pr = r->pr ? r->pr : r->first;
+	return pr ? PQnfields(pr) : 0;
 }
 
 static bool pg_col_null(struct db_res *res, int col)
@@ -657,6 +755,8 @@ static enum status pg_exec_script(struct db *db, const char *text)
 {
 	struct pg_db *d = (struct pg_db *)db;
 	enum status st;
+	if (d->streaming)
+		stream_drain(d);
 	if (!db->tx_depth && (st = ensure_alive(d)))
 		return st;
 	PGresult *pr = PQexec(d->conn, text);
