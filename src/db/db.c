@@ -65,12 +65,18 @@ struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_va
 		db->failed.st = ST_DB;
 		return &db->failed;
 	}
+	const char *text = db->drv->kind == DB_POSTGRES && sql->pg ? sql->pg : sql->sqlite;
+	if (!text[0]) { /* nothing to do on this database */
+		db->failed.db = db;
+		db->failed.st = ST_OK;
+		return &db->failed;
+	}
 	return db->drv->query(db, sql, args, nargs);
 }
 
 bool db_next(struct db_res *r)
 {
-	return r->st == ST_OK && r->db->drv->next(r);
+	return r->st == ST_OK && r != &r->db->failed && r->db->drv->next(r);
 }
 
 enum status db_done(struct db_res *r)

@@ -11,7 +11,9 @@
 /*
  * A statement is a named constant in a module's _sql.c. Parameters are written $1, $2 ... in
  * both dialects and are always bound, never spliced. Where PostgreSQL needs other text, the
- * second field holds it; NULL means the same text runs on both.
+ * second field holds it; NULL means the same text runs on both. An empty text ("") means the
+ * statement has nothing to do on that database (maintaining SQLite's FTS5 table, say): there
+ * db_query() runs nothing and gives no rows, and db_done() returns ST_OK.
  *
  * Ownership: a struct db is one connection, used by one thread at a time (a request takes one
  * from the pool and gives it back). A struct db_res belongs to its connection; it is valid from

@@ -5,7 +5,8 @@
  * apply, and a second run must apply none), the reference data and the demo city are loaded,
  * then each statement constant listed by gen-sql-list.sh (all `const struct sql SQL_*` of all
  * _sql.c files) is prepared and run once, with 1 bound to every parameter, inside a savepoint
- * that is rolled back. A statement passes when it runs; a constraint refusing the made-up
+ * that is rolled back (a statement whose text for this database is "" has nothing to do there
+ * and is counted apart). A statement passes when it runs; a constraint refusing the made-up
  * values (ST_CONFLICT, ST_INVALID) still proves it parsed, typed and ran. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,8 +129,20 @@ static void check_statements(struct target *t)
 	struct db_val ones[64];
 	for (size_t i = 0; i < 64; i++)
 		ones[i] = db_int(1);
-	int failures = 0;
+	int failures = 0, elsewhere = 0;
 	for (size_t i = 0; i < NSQL; i++) {
+		const struct sql *q = sql_all[i].sql;
+		const char *text = db_kind(db) == DB_POSTGRES && q->pg ? q->pg : q->sqlite;
+		if (!q->sqlite[0] && (!q->pg || !q->pg[0])) {
+			print_error("%s (%s) has no text for either database\n", sql_all[i].name,
+				    sql_all[i].file);
+			failures++;
+			continue;
+		}
+		if (!text[0]) {
+			elsewhere++; /* "" = nothing to do on this database (db.h) */
+			continue;
+		}
 		assert_int_equal(db_exec(db, &SQL_SAVEPOINT, DB_NOARGS, NULL), ST_OK);
 		struct db_res *r = db_query(db, sql_all[i].sql, ones, 64);
 		long rows = 0;
@@ -146,8 +159,9 @@ static void check_statements(struct target *t)
 	db_rollback(db);
 	db_pool_put(app.pool, db);
 	app_close(&app);
-	print_message("%s: %d migrations and %zu statements checked, %d failed\n", t->label,
-		      migrations_expected(), NSQL, failures);
+	print_message("%s: %d migrations and %zu statements checked (%d with nothing to do "
+		      "there), %d failed\n",
+		      t->label, migrations_expected(), NSQL, elsewhere, failures);
 	assert_int_equal(failures, 0);
 }
 
