@@ -223,13 +223,20 @@ describe('the audit log over HTTP', () => {
 		const line = lines.find((l) => l.startsWith(`${create.id},`));
 		assert.ok(line.includes(',"' + JSON.stringify(create.summary).replaceAll('"', '""') + '",'), line);
 
-		const ex = await allRows('entity=audit_log&action=export');
+		// A cell that Excel would run as a formula is defused: a username typed at the login.
+		assert.equal((await login(srv, '=HYPERLINK("http://x.example","点我")', 'Wrong@2026')).status, 401);
+		const inj = await fetch(srv.url + '/api/v1/audit/export?result=failure', { headers: { Cookie: audit.cookie } });
+		const injText = await inj.text();
+		assert.ok(injText.includes(',"\'=HYPERLINK(""http://x.example"",""点我"")",'), 'formula quoted and prefixed');
+		assert.ok(!/(^|,)=HYPERLINK/m.test(injText), 'no bare formula cell');
+
+		const ex = (await allRows('entity=audit_log&action=export')).slice(1);
 		assert.equal(ex.length, exports + 1, 'the export is a row itself');
 		assert.equal(ex[0].username, 'auditadmin');
 		assert.deepEqual(ex[0].summary, { action: null, entity: 'user', rows: rows.length, username: null });
 		assert.equal(ex[0].request_id, res.headers.get('x-request-id'));
 		assertError(await (await srv.login('leader')).get('/api/v1/audit/export'), 403, 'permission_denied');
-		assert.equal((await allRows('entity=audit_log&action=export')).length, exports + 1, 'a refused export is no row');
+		assert.equal((await allRows('entity=audit_log&action=export')).length, exports + 2, 'a refused export is no row');
 	});
 
 	test('a county audit admin sees the county\'s rows only; the city audit admin sees them too', async () => {

@@ -121,6 +121,17 @@ test('a bad CSV is 422 naming its row, and the year stays as it was', async () =
 	await assertDeadline('2027-02-04', 1, '2027-02-12', 'unchanged');
 });
 
+test('importing a year again replaces that year, and only that year', async () => {
+	const r = await putCsv(admin, 2027, 'date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n');
+	assert.deepEqual(r.json, { year: 2027, days: 2 });
+	const y = (await srv.fetch('/api/v1/calendar/2027')).json;
+	assert.deepEqual(y.days.map((d) => d.date), ['2027-01-01', '2027-01-02']);
+	await assertDeadline('2027-02-04', 1, '2027-02-05', 'the Spring Festival of the first import is gone');
+	await assertDeadline('2026-02-12', 3, '2026-02-24', '2026 untouched');
+	assert.equal((await putCsv(admin, 2027, CAL_2027)).status, 200);
+	await assertDeadline('2027-02-04', 1, '2027-02-12', 'back again');
+});
+
 test('only the system admin imports: 401, 403, 415', async () => {
 	const leader = await srv.login('leader');
 	assertError(await putCsv(leader, 2030, 'date,kind,name\n2030-01-01,holiday,元旦\n'), 403, 'permission_denied');
