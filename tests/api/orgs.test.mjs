@@ -114,6 +114,11 @@ test('create: the kind rules, the parent in scope, required fields; nothing is s
 		422, 'too_long', { message: '机构名称不能超过60个字符', field: 'name' });
 	assertError(await admin.post('/api/v1/orgs', { parent_id: city.id, code: '230202', name: '重复', kind: 'department' }),
 		409, 'duplicate_code', { field: 'code' });
+	// The default limits: one string at most 64 KB, a body at most 1 MB.
+	assertError(await admin.post('/api/v1/orgs', { parent_id: city.id, code: 'X-9', name: '长'.repeat(30000), kind: 'department' }),
+		422, 'too_long', { message: '内容过长（单个字段不能超过65536字节）', field: 'name' });
+	assertError(await admin.post('/api/v1/orgs', { parent_id: city.id, code: 'X-10', name: 'n', kind: 'department', pad: 'x'.repeat(1 << 20) }),
+		413, 'too_large', { message: '提交的内容超过1024 KB上限' });
 	assert.equal((await admin.get('/api/v1/orgs')).json.total, total);
 	assert.equal(await orgRows(), rows, 'a refused write leaves no audit row');
 	// Others than the system admin cannot create.
