@@ -9,7 +9,7 @@ PACKAGES="make gcc clang pkg-config \
  libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev \
  libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev \
  postgresql postgresql-contrib \
- nodejs npm chromium"
+ nodejs npm chromium fonts-wqy-microhei"
 # make bench also wants: nginx-light wrk (installed by bench/run.sh when asked)
 
 missing=""
