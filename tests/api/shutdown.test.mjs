@@ -1,6 +1,7 @@
 // shutdown.test.mjs: SIGTERM (and SIGINT) let the requests in flight finish, refuse new
 // connections, and exit 0; the log says so in its own structured lines.
 import { test } from 'node:test';
+import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { login } from './helpers.mjs';
@@ -54,6 +55,7 @@ test('after SIGTERM new connections are refused while the last request finishes'
 		}
 	} finally {
 		await srv.stop();
+		rmSync(srv.dir, { recursive: true, force: true });
 	}
 });
 
