@@ -31,6 +31,7 @@ static const char *const usage_main =
 	"  serve            migrate, then serve the API and the console\n"
 	"  migrate          apply pending schema migrations\n"
 	"  user add         create a user (password read from stdin)\n"
+	"  user passwd      set a user's password (stdin); the way to keep administrators' accounts\n"
 	"  demo             load the demo city (orgs, enterprises, one user per role)\n"
 	"  audit verify     check the audit log's hash chain\n"
 	"  backup OUT       copy the database online (SQLite: checked copy; PostgreSQL: pg_dump)\n"
@@ -172,6 +173,8 @@ static bool allowed(const char *cmd, int opt)
 		return opt >= OPT_LISTEN && opt <= OPT_TESTCLOCK;
 	if (strcmp(cmd, "user add") == 0)
 		return opt >= OPT_USERNAME && opt <= OPT_ENTERPRISE;
+	if (strcmp(cmd, "user passwd") == 0)
+		return opt == OPT_USERNAME;
 	if (strcmp(cmd, "demo") == 0)
 		return opt == OPT_ENTERPRISES;
 	return false;
@@ -289,18 +292,50 @@ static int with_db(struct app *app, struct db **db)
 	return 0;
 }
 
+/* The first line of stdin, checked against the password policy (exits on failure). */
+static void read_password(const char *cmd, const char *username, char *line, size_t len)
+{
+	if (!fgets(line, (int)len, stdin))
+		fatal("%s: no password on stdin", cmd);
+	line[strcspn(line, "\r\n")] = '\0';
+	const char *why;
+	if (auth_password_policy(line, username, cfg.password_min_len, cfg.password_min_classes,
+				 &why))
+		fatal("%s: password refused: %s", cmd, why);
+}
+
+static int cmd_user_passwd(struct cli *cli)
+{
+	if (!cli->username)
+		fatal("user passwd needs --username (see tiejian user passwd --help)");
+	char line[256];
+	read_password("user passwd", cli->username, line, sizeof(line));
+	struct app app;
+	struct db *db;
+	if (with_db(&app, &db))
+		return 1;
+	char err[256] = "";
+	enum status st = auth_user_set_password(&app, db, cli->username, line, true, err,
+						sizeof(err));
+	sodium_memzero(line, sizeof(line));
+	db_pool_put(app.pool, db);
+	app_close(&app);
+	if (st) {
+		fprintf(stderr, "tiejian: user passwd: %s\n", err);
+		return 1;
+	}
+	printf("password of %s set; the account is unlocked, its sessions ended, and the password\n"
+	       "must be changed at the next login\n",
+	       cli->username);
+	return 0;
+}
+
 static int cmd_user_add(struct cli *cli)
 {
 	if (!cli->username || !cli->roles || !cli->org)
 		fatal("user add needs --username, --role and --org (see tiejian user add --help)");
 	char line[256];
-	if (!fgets(line, sizeof(line), stdin))
-		fatal("user add: no password on stdin");
-	line[strcspn(line, "\r\n")] = '\0';
-	const char *why;
-	if (auth_password_policy(line, cli->username, cfg.password_min_len,
-				 cfg.password_min_classes, &why))
-		fatal("user add: password refused: %s", why);
+	read_password("user add", cli->username, line, sizeof(line));
 	char roles_buf[256];
 	snprintf(roles_buf, sizeof(roles_buf), "%s", cli->roles);
 	const char *roles[16];
@@ -544,6 +579,11 @@ int main(int argc, char **argv)
 		if (cli.help) { fputs(usage_user_add, stdout); return 0; }
 		if (rest) fatal("user add: unexpected argument '%s'", argv[first]);
 		return cmd_user_add(&cli);
+	}
+	if (strcmp(cmd, "user passwd") == 0) {
+		if (cli.help) { puts("usage: tiejian user passwd --username U [--db PATH|URL]\nSets U's password from the first line of stdin, unlocks the account and ends its\nsessions; U must change it at the next login. Administrators' accounts (三员) are\nmaintained this way only: the API refuses to reset, unlock or disable them."); return 0; }
+		if (rest) fatal("user passwd: unexpected argument '%s'", argv[first]);
+		return cmd_user_passwd(&cli);
 	}
 	if (strcmp(cmd, "demo") == 0) {
 		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more."); return 0; }

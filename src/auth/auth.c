@@ -375,3 +375,46 @@ out:
 		*id_out = id;
 	return st;
 }
+
+enum status auth_user_set_password(struct app *app, struct db *db, const char *username,
+				   const char *password, bool must_change, char *err,
+				   size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	enum status st = auth_password_hash(app, password, hash, sizeof(hash));
+	if (st) {
+		snprintf(err, errlen, "cannot hash the password");
+		return st;
+	}
+	int64_t now = app_now(app), id = 0;
+	if ((st = db_begin(db))) {
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+		return st;
+	}
+	st = db_int1(db, &SQL_USER_CLI_PASSWORD,
+		     DB_ARGS(db_text(username), db_text(hash), db_int(must_change ? 1 : 0),
+			     db_int(now)),
+		     &id);
+	if (st == ST_NOT_FOUND)
+		snprintf(err, errlen, "no user %s", username);
+	else if (st)
+		snprintf(err, errlen, "database: %s", db_errmsg(db));
+	if (!st)
+		st = db_exec(db, &SQL_USER_CLI_KILL_SESSIONS, DB_ARGS(db_int(id)), NULL);
+	struct audit_actor who = {0, "cli", NULL, "local", NULL};
+	if (!st)
+		st = audit_append(db, &who, now, "user", id, "set_password",
+				  json_pack("{s:s, s:b}", "username", username, "must_change_password",
+					    must_change),
+				  true);
+	if (st) {
+		if (!*err)
+			snprintf(err, errlen, "database: %s", db_errmsg(db));
+		db_rollback(db);
+		return st;
+	}
+	st = db_commit(db);
+	if (st)
+		snprintf(err, errlen, "commit: %s", db_errmsg(db));
+	return st;
+}

@@ -64,6 +64,12 @@ enum status auth_user_create(struct app *app, struct db *db, const char *usernam
 			     const char *const *roles, const char *password, bool must_change,
 			     int64_t *id_out, char *err, size_t errlen);
 
+/* Set a user's password from the command line (the only way for the three administrators'
+ * accounts): unlocks the account, ends its sessions, audited as the CLI. */
+enum status auth_user_set_password(struct app *app, struct db *db, const char *username,
+				   const char *password, bool must_change, char *err,
+				   size_t errlen);
+
 /* Hash a dummy password once, so a login for an unknown user costs the same time. */
 enum status auth_init(struct app *app);
 void auth_release(void);

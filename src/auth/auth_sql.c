@@ -196,7 +196,13 @@ const struct sql SQL_USER_SET_PASSWORD =
 	SQL("UPDATE users SET password_hash = $2, must_change_password = 0,"
 	    " password_changed_at = $3, updated_at = $3 WHERE id = $1");
 
-/* ---- creating users from the command line ---- */
+/* ---- creating users and setting passwords from the command line ---- */
+
+const struct sql SQL_USER_CLI_PASSWORD =
+	SQL("UPDATE users SET password_hash = $2, must_change_password = $3, failed_logins = 0,"
+	    " locked_until = 0, password_changed_at = $4, updated_at = $4 WHERE username = $1"
+	    " RETURNING id");
+const struct sql SQL_USER_CLI_KILL_SESSIONS = SQL("DELETE FROM sessions WHERE user_id = $1");
 
 const struct sql SQL_ORG_BY_CODE = SQL("SELECT id FROM orgs WHERE code = $1");
 const struct sql SQL_ENTERPRISE_BY_USCC = SQL("SELECT id FROM enterprises WHERE uscc = $1");

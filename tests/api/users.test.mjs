@@ -161,3 +161,47 @@ test('reset password: a new initial password, the old one and the sessions die, 
 	assertError(await admin.post(`/api/v1/users/${admin.user.id}/reset-password`), 409, 'use_change_password');
 	assertError(await admin.post('/api/v1/users/999999/reset-password'), 404, 'not_found');
 });
+
+test('三员分立: administrators\' accounts are kept on the command line, never over the API', async () => {
+	const sec = await srv.login('secadmin');
+	const users = (await admin.get('/api/v1/users?page_size=100')).json.items;
+	const id = (name) => users.find((u) => u.username === name).id;
+	for (const name of ['secadmin', 'auditadmin']) {
+		const target = id(name);
+		assertError(await admin.post(`/api/v1/users/${target}/reset-password`), 403, 'admin_account_protected',
+			{ message: '管理员账号只能在服务器上用命令行维护（三员分立）' });
+		assertError(await admin.post(`/api/v1/users/${target}/unlock`), 403, 'admin_account_protected');
+		assertError(await admin.patch(`/api/v1/users/${target}`, { status: 'disabled' }), 403, 'admin_account_protected');
+	}
+	// The security admin neither grants an administrator's role nor changes an administrator's roles.
+	assertError(await sec.put(`/api/v1/users/${id('statistician')}/roles`, { roles: ['auditadmin'] }), 422,
+		'admin_role_cli_only', { field: 'roles' });
+	assertError(await sec.put(`/api/v1/users/${id('sysadmin')}/roles`, { roles: [] }), 403, 'admin_account_protected');
+	const me = (await (await srv.login('auditadmin')).get('/api/v1/me')).json.user;
+	assert.equal(me.roles[0].code, 'auditadmin');
+	assert.deepEqual((await admin.get(`/api/v1/users/${id('sysadmin')}`)).json.roles.map((r) => r.code), ['sysadmin']);
+	// The old password still works: nothing was reset.
+	assert.equal((await login(srv, 'secadmin')).status, 200);
+});
+
+test('tiejian user passwd sets an administrator\'s password from the command line', async () => {
+	const { run } = await import('../lib/server.mjs');
+	const weak = await run(['user', 'passwd', '--username', 'auditadmin', '--db', srv.db], { input: 'short\n' });
+	assert.notEqual(weak.code, 0);
+	assert.match(weak.stderr, /password refused/);
+	const none = await run(['user', 'passwd', '--username', 'nobody', '--db', srv.db], { input: 'Audit#2027x\n' });
+	assert.notEqual(none.code, 0);
+	assert.match(none.stderr, /no user nobody/);
+	const ok = await run(['user', 'passwd', '--username', 'auditadmin', '--db', srv.db], { input: 'Audit#2027x\n' });
+	assert.equal(ok.code, 0, ok.stderr);
+	assert.equal((await login(srv, 'auditadmin')).status, 401, 'the old password no longer works');
+	const s = await srv.login('auditadmin', 'Audit#2027x');
+	assert.equal(s.user.must_change_password, true);
+	assertError(await s.get('/api/v1/audit'), 403, 'password_change_required');
+	// Its sessions ended with the new password; it changes the password and reads its own log.
+	assertError(await audit.get('/api/v1/audit'), 401, 'session_expired');
+	assert.equal((await s.post('/api/v1/me/password', { old_password: 'Audit#2027x', new_password: 'Audit#2028y' })).status, 204);
+	const rows = (await auditRows(s, 'entity=user&action=set_password')).items;
+	assert.equal(rows[0].username, 'cli');
+	assert.equal(JSON.stringify(rows[0].summary).includes('Audit#2027x'), false);
+});

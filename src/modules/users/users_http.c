@@ -230,6 +230,23 @@ static enum status users_create(struct request *req)
 	return reply_json(req, 201, resp);
 }
 
+/*
+ * 三员分立: an account holding an administrator's role is kept on the server's command line
+ * (tiejian user add / user passwd), never over the API, so that no administrator can reset
+ * another's password, disable them or change their grants and act in their place.
+ */
+static enum status protect_admin(struct request *req, struct db *db, int64_t id)
+{
+	int64_t n = 0;
+	enum status st = db_int1(db, &SQL_USERS_IS_ADMIN, DB_ARGS(db_int(id)), &n);
+	if (st)
+		return st;
+	if (n > 0 && id != req->user->user_id)
+		return req_fail(req, ST_FORBIDDEN, "admin_account_protected",
+				"管理员账号只能在服务器上用命令行维护（三员分立）", NULL);
+	return ST_OK;
+}
+
 static enum status users_update(struct request *req)
 {
 	json_t *body, *u;
@@ -244,6 +261,8 @@ static enum status users_update(struct request *req)
 	    (st = load_user(req, db, id, &u)))
 		return st;
 	req_own_json(req, u);
+	if ((st = protect_admin(req, db, id)))
+		return st;
 	if (json_object_get(body, "username") || json_object_get(body, "enterprise_id"))
 		return req_fail(req, ST_INVALID, "not_editable", "用户名和所属企业创建后不能修改",
 				json_object_get(body, "username") ? "username" : "enterprise_id");
@@ -307,6 +326,8 @@ static enum status users_reset_password(struct request *req)
 	if (id == req->user->user_id)
 		return req_fail(req, ST_CONFLICT, "use_change_password",
 				"请在个人设置中修改自己的密码", NULL);
+	if ((st = protect_admin(req, db, id)))
+		return st;
 	char password[32], hash[crypto_pwhash_STRBYTES];
 	auth_password_generate(password, sizeof(password));
 	if ((st = auth_password_hash(req->app, password, hash, sizeof(hash))))
@@ -340,6 +361,8 @@ static enum status users_unlock(struct request *req)
 	    (st = load_user(req, db, id, &u)))
 		return st;
 	json_decref(u);
+	if ((st = protect_admin(req, db, id)))
+		return st;
 	if ((st = db_begin(db)))
 		return st;
 	st = db_exec(db, &SQL_USERS_UNLOCK, DB_ARGS(db_int(id), db_int(req->now)), NULL);
@@ -641,6 +664,11 @@ static enum status users_set_roles(struct request *req)
 	if (users_perms_compatible(&all, &why) || (admin_roles && n > 1))
 		return req_fail(req, ST_INVALID, "separation_of_duties",
 				why ? why : "管理员角色不能与其他角色同时授予（三员分立）", "roles");
+	if (admin_roles)
+		return req_fail(req, ST_INVALID, "admin_role_cli_only",
+				"管理员角色只能在服务器上用命令行授予（tiejian user add）", "roles");
+	if ((st = protect_admin(req, db, id)))
+		return st;
 	if ((st = db_begin(db)))
 		return st;
 	st = db_exec(db, &SQL_USERS_CLEAR_ROLES, DB_ARGS(db_int(id)), NULL);

@@ -46,6 +46,10 @@ const struct sql SQL_USERS_ADD_ROLE =
 const struct sql SQL_USERS_ORG_VISIBLE =
 	SQL("SELECT o.id FROM orgs o WHERE " SCOPE_PRED("o.path", "o.id", "NULL", "NULL")
 	    " AND o.id = $6");
+/* Whether a user holds one of the three administrators' roles. */
+const struct sql SQL_USERS_IS_ADMIN =
+	SQL("SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+	    " WHERE ur.user_id = $1 AND r.admin_kind IS NOT NULL");
 const struct sql SQL_USERS_ENTERPRISE_EXISTS = SQL("SELECT id FROM enterprises WHERE id = $1");
 
 const struct sql SQL_ROLES_LIST =
