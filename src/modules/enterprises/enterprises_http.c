@@ -232,8 +232,7 @@ enum status ent_derive(struct db *db, struct arena *a, struct ent_rec *rec,
 		(rec)->has_capital ? db_int((rec)->capital_yuan) : db_null(),                      \
 		(rec)->has_employees ? db_int((rec)->employees) : db_null(),                       \
 		db_text((rec)->override_reason), db_text((rec)->name_initials),                    \
-		db_text((rec)->search_text), db_text((rec)->city_code),                            \
-		db_text((rec)->industry_section), db_int(now)
+		db_text((rec)->city_code), db_text((rec)->industry_section), db_int(now)
 
 static enum status write_links(struct db *db, const struct ent_rec *rec, bool tags, bool contacts)
 {
@@ -275,6 +274,9 @@ enum status ent_insert(struct db *db, int64_t now, const struct ent_actor *who,
 	if (st)
 		return st;
 	rec->version = 1;
+	if ((st = db_exec(db, &SQL_ENT_SEARCH_PUT,
+			  DB_ARGS(db_int(rec->id), db_text(rec->search_text)), NULL)))
+		return st;
 	if (db_kind(db) == DB_SQLITE &&
 	    (st = db_exec(db, &SQL_ENT_FTS_INSERT, DB_ARGS(db_int(rec->id)), NULL)))
 		return st;
@@ -387,8 +389,11 @@ enum status ent_update(struct db *db, struct arena *a, int64_t now, const struct
 	rec->id = old->id;
 	int64_t rows = 0;
 	enum status st = ST_OK;
-	bool fts = db_kind(db) == DB_SQLITE && !same(old->search_text, rec->search_text);
+	bool fts = db_kind(db) == DB_SQLITE;
 	if (fts && (st = db_exec(db, &SQL_ENT_FTS_DELETE, DB_ARGS(db_int(old->id)), NULL)))
+		return st;
+	if ((st = db_exec(db, &SQL_ENT_SEARCH_PUT,
+			  DB_ARGS(db_int(old->id), db_text(rec->search_text)), NULL)))
 		return st;
 	st = db_exec(db, &SQL_ENT_UPDATE,
 		     DB_ARGS(REC_ARGS(rec, now), db_int(old->id), db_int(old->version)), &rows);
@@ -548,7 +553,7 @@ enum status ent_filter_parse(struct request *req, struct db *db, struct db_val a
 	struct ent_query qq;
 	if (ent_query_parse(q, &qq))
 		return req_fail(req, ST_INVALID, "too_many_terms", "搜索词最多3个，用空格分开", "q");
-	*mode = qq.fts >= 0;
+	*mode = qq.fts >= 0 ? ENT_MODE_INDEX : qq.nterms ? ENT_MODE_SHORT : ENT_MODE_NONE;
 	args[14] = db_null();
 	for (int i = 0; i < 3; i++)
 		args[15 + i] = i < qq.nterms ? db_text(arena_strdup(&req->arena, qq.term[i]))
@@ -1411,9 +1416,13 @@ static enum status backfill_derived(struct db *db)
 				break;
 			st = db_exec(db, &SQL_ENT_SET_DERIVED,
 				     DB_ARGS(db_int(e->id), db_text(e->name_initials),
-					     db_text(e->search_text), db_text(e->city_code),
-					     db_text(e->industry_section)),
+					     db_text(e->city_code), db_text(e->industry_section)),
 				     NULL);
+			if (!st && db_kind(db) == DB_SQLITE)
+				st = db_exec(db, &SQL_ENT_FTS_DELETE, DB_ARGS(db_int(e->id)), NULL);
+			if (!st)
+				st = db_exec(db, &SQL_ENT_SEARCH_PUT,
+					     DB_ARGS(db_int(e->id), db_text(e->search_text)), NULL);
 			if (!st && db_kind(db) == DB_SQLITE)
 				st = db_exec(db, &SQL_ENT_FTS_INSERT, DB_ARGS(db_int(e->id)), NULL);
 		}

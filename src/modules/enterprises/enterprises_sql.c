@@ -110,6 +110,35 @@ const struct migration enterprises_migrations[] = {
 	 "INSERT INTO enterprises_fts (enterprises_fts) VALUES ('rebuild');",
 	 "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
 	 "CREATE INDEX enterprises_search_trgm ON enterprises USING gin (search_text gin_trgm_ops);"},
+	/* 4: a narrow index holding every filter column and the sort keys other than the name, so
+	 * a count, or a filtered page sorted by capital, reads it instead of the whole table; the
+	 * name index carries the org, so a county's first page checks the scope without reading
+	 * the rows it passes over. */
+	{4,
+	 "DROP INDEX enterprises_name_sort;"
+	 "CREATE INDEX enterprises_name_sort ON enterprises (name_initials, name, org_id);"
+	 "CREATE INDEX enterprises_filter ON enterprises (org_id, region_code, city_code,"
+	 " industry_code, industry_section, scale, ownership, above_scale, status, capital_yuan,"
+	 " employees, founded_on, updated_at);",
+	 NULL},
+	/* 5: the search text moves to a narrow table of its own, so a scan for a 1- or 2-character
+	 * term reads a few MB instead of every whole row; the trigram index follows it. */
+	{5,
+	 "CREATE TABLE enterprise_search (id INTEGER PRIMARY KEY REFERENCES enterprises(id),"
+	 " text TEXT NOT NULL);"
+	 "INSERT INTO enterprise_search (id, text) SELECT id, search_text FROM enterprises"
+	 " WHERE search_text IS NOT NULL;"
+	 "DROP TABLE enterprises_fts;"
+	 "CREATE VIRTUAL TABLE enterprises_fts USING fts5(text, content='enterprise_search',"
+	 " content_rowid='id', tokenize='trigram', detail=none);"
+	 "INSERT INTO enterprises_fts (enterprises_fts) VALUES ('rebuild');"
+	 "ALTER TABLE enterprises DROP COLUMN search_text;",
+	 "CREATE TABLE enterprise_search (id BIGINT PRIMARY KEY REFERENCES enterprises(id),"
+	 " text TEXT NOT NULL);"
+	 "INSERT INTO enterprise_search (id, text) SELECT id, search_text FROM enterprises"
+	 " WHERE search_text IS NOT NULL;"
+	 "CREATE INDEX enterprise_search_trgm ON enterprise_search USING gin (text gin_trgm_ops);"
+	 "ALTER TABLE enterprises DROP COLUMN search_text;"},
 	{0, NULL, NULL},
 };
 
@@ -142,7 +171,7 @@ const struct migration enterprises_migrations[] = {
  * PostgreSQL; NULL in the plain statements), $16-$18 every term checked as a substring of the
  * search column. $19 LIMIT, $20 OFFSET.
  */
-#define ENT_FILTER(INSTR)                                                                          \
+#define ENT_FILTER                                                                                 \
 	ENT_SCOPE                                                                                  \
 	" AND (CAST($6 AS TEXT) IS NULL OR e.region_code = $6 OR e.city_code = $6)"               \
 	" AND (CAST($7 AS TEXT) IS NULL OR e.industry_code = $7 OR e.industry_section = $7)"      \
@@ -155,54 +184,89 @@ const struct migration enterprises_migrations[] = {
 	" AND (CAST($13 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM enterprise_tag_links l2"       \
 	"      WHERE l2.enterprise_id = e.id AND l2.tag_id = $13))"                                \
 	" AND (CAST($14 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM enterprise_tag_links l3"       \
-	"      WHERE l3.enterprise_id = e.id AND l3.tag_id = $14))"                                \
-	" AND (CAST($16 AS TEXT) IS NULL OR " INSTR "(e.search_text, $16) > 0)"                   \
-	" AND (CAST($17 AS TEXT) IS NULL OR " INSTR "(e.search_text, $17) > 0)"                   \
-	" AND (CAST($18 AS TEXT) IS NULL OR " INSTR "(e.search_text, $18) > 0)"
-#define PLAIN " AND CAST($15 AS TEXT) IS NULL"
-#define FTS_SQ " AND e.id IN (SELECT rowid FROM enterprises_fts WHERE enterprises_fts MATCH $15)"
-#define FTS_PG " AND e.search_text LIKE CAST($15 AS TEXT)"
-#define WHERE_SQ(mode) ENT_FILTER("instr") mode
-#define WHERE_PG(mode) ENT_FILTER("strpos") mode
+	"      WHERE l3.enterprise_id = e.id AND l3.tag_id = $14))"
+/* Mode 0, no search: the text columns are not named, so SQLite counts over the narrow
+ * covering index enterprises_filter instead of reading every row. */
+#define NO_TEXT                                                                                    \
+	" AND CAST($15 AS TEXT) IS NULL AND CAST($16 AS TEXT) IS NULL"                             \
+	" AND CAST($17 AS TEXT) IS NULL AND CAST($18 AS TEXT) IS NULL"
+/* Modes 1 and 2: every term is a substring of the compact search row (1- and 2-character terms
+ * are answered by this scan alone; docs/performance.md says why not a bigram table). With a
+ * term of 3+ characters the trigram index picks the candidates first. */
+#define TERMS(INSTR)                                                                               \
+	"(CAST($16 AS TEXT) IS NULL OR " INSTR "(s.text, $16) > 0)"                               \
+	" AND (CAST($17 AS TEXT) IS NULL OR " INSTR "(s.text, $17) > 0)"                          \
+	" AND (CAST($18 AS TEXT) IS NULL OR " INSTR "(s.text, $18) > 0)"
+#define SHORT_SQ                                                                                   \
+	" AND CAST($15 AS TEXT) IS NULL AND e.id IN (SELECT s.id FROM enterprise_search s WHERE "  \
+	TERMS("instr") ")"
+#define SHORT_PG                                                                                   \
+	" AND CAST($15 AS TEXT) IS NULL AND e.id IN (SELECT s.id FROM enterprise_search s WHERE "  \
+	TERMS("strpos") ")"
+#define FTS_SQ                                                                                     \
+	" AND e.id IN (SELECT s.id FROM enterprises_fts JOIN enterprise_search s"                  \
+	" ON s.id = enterprises_fts.rowid WHERE enterprises_fts MATCH $15 AND " TERMS("instr") ")"
+#define FTS_PG                                                                                     \
+	" AND e.id IN (SELECT s.id FROM enterprise_search s WHERE s.text LIKE CAST($15 AS TEXT)"   \
+	" AND " TERMS("strpos") ")"
+#define WHERE_SQ(mode) ENT_FILTER mode
+#define WHERE_PG(mode) ENT_FILTER mode
 
 /* PostgreSQL sorts text by its collation; "C" gives code-point order, like SQLite's BINARY.
  * Empty values sort last both ways ((x IS NULL) first), and the id breaks every tie, so a page
  * is the same on both databases. */
 #define C " COLLATE \"C\""
-#define LIST_SQL(mode_sq, mode_pg, ord_sq, ord_pg)                                                 \
-	SQL2("SELECT " ENT_COLUMNS_SQ ENT_FROM WHERE_SQ(mode_sq) " ORDER BY " ord_sq               \
-	     " LIMIT $19 OFFSET $20",                                                              \
-	     "SELECT " ENT_COLUMNS_PG ENT_FROM WHERE_PG(mode_pg) " ORDER BY " ord_pg               \
-	     " LIMIT $19 OFFSET $20")
-#define LIST_PAIR(ord_sq, ord_pg)                                                                  \
-	{LIST_SQL(PLAIN, PLAIN, ord_sq, ord_pg), LIST_SQL(FTS_SQ, FTS_PG, ord_sq, ord_pg)}
+/* The page's ids first (filter, sort, limit over the fewest columns), then the columns of those
+ * rows only: otherwise SQLite would build every matching row's tags and names before sorting. */
+#define ENT_JOINS                                                                                  \
+	" JOIN enterprises e ON e.id = p.pid JOIN orgs o ON o.id = e.org_id"                       \
+	" LEFT JOIN regions rg ON rg.code = e.region_code"                                         \
+	" LEFT JOIN industries ind ON ind.code = e.industry_code"
+#define LIST_SQL(mode_sq, mode_pg, ord_sq, ord_sq_outer, ord_pg)                                   \
+	SQL2("SELECT " ENT_COLUMNS_SQ " FROM (SELECT e.id AS pid" ENT_COUNT_FROM WHERE_SQ(mode_sq) \
+	     " ORDER BY " ord_sq " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_sq_outer,   \
+	     "SELECT " ENT_COLUMNS_PG " FROM (SELECT e.id AS pid" ENT_COUNT_FROM WHERE_PG(mode_pg) \
+	     " ORDER BY " ord_pg " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_pg)
+/* With a search, SQLite reads the matches and sorts them ("+" keeps it off the sort index,
+ * whose walk would visit rows in random order until the page fills); without one, walking the
+ * index finds the first page at once. */
+#define LIST_MODES(ord_sq, ord_sq_scan, ord_pg)                                                    \
+	{LIST_SQL(NO_TEXT, NO_TEXT, ord_sq, ord_sq, ord_pg),                                       \
+	 LIST_SQL(SHORT_SQ, SHORT_PG, ord_sq_scan, ord_sq, ord_pg),                                \
+	 LIST_SQL(FTS_SQ, FTS_PG, ord_sq_scan, ord_sq, ord_pg)}
 #define NULLS_LAST(col, coll, dir)                                                                 \
 	"(" col " IS NULL), " col coll dir ", e.id" dir
+/* By name without a search: walk enterprises_name_sort. Other orders: sort the matches read
+ * from the covering index enterprises_filter. */
+#define SORT(sq, pg) LIST_MODES(sq, "+" sq, pg)
+#define SORT_SCAN(sq, pg) LIST_MODES("+" sq, "+" sq, pg)
 
-const struct sql SQL_ENT_LIST[ENT_SORT__COUNT][2] = {
-	[ENT_SORT_NAME] = LIST_PAIR("e.name_initials, e.name, e.id",
-				    "e.name_initials" C ", e.name" C ", e.id"),
-	[ENT_SORT_NAME_DESC] = LIST_PAIR("e.name_initials DESC, e.name DESC, e.id DESC",
-					 "e.name_initials" C " DESC, e.name" C " DESC, e.id DESC"),
-	[ENT_SORT_FOUNDED] = LIST_PAIR(NULLS_LAST("e.founded_on", "", ""),
-				       NULLS_LAST("e.founded_on", C, "")),
-	[ENT_SORT_FOUNDED_DESC] = LIST_PAIR(NULLS_LAST("e.founded_on", "", " DESC"),
-					    NULLS_LAST("e.founded_on", C, " DESC")),
-	[ENT_SORT_CAPITAL] = LIST_PAIR(NULLS_LAST("e.capital_yuan", "", ""),
-				       NULLS_LAST("e.capital_yuan", "", "")),
-	[ENT_SORT_CAPITAL_DESC] = LIST_PAIR(NULLS_LAST("e.capital_yuan", "", " DESC"),
-					    NULLS_LAST("e.capital_yuan", "", " DESC")),
-	[ENT_SORT_EMPLOYEES] = LIST_PAIR(NULLS_LAST("e.employees", "", ""),
-					 NULLS_LAST("e.employees", "", "")),
-	[ENT_SORT_EMPLOYEES_DESC] = LIST_PAIR(NULLS_LAST("e.employees", "", " DESC"),
-					      NULLS_LAST("e.employees", "", " DESC")),
-	[ENT_SORT_UPDATED] = LIST_PAIR("e.updated_at, e.id", "e.updated_at, e.id"),
-	[ENT_SORT_UPDATED_DESC] = LIST_PAIR("e.updated_at DESC, e.id DESC",
-					    "e.updated_at DESC, e.id DESC"),
+const struct sql SQL_ENT_LIST[ENT_SORT__COUNT][ENT_MODES] = {
+	[ENT_SORT_NAME] = SORT("e.name_initials, e.name, e.id",
+			       "e.name_initials" C ", e.name" C ", e.id"),
+	[ENT_SORT_NAME_DESC] = SORT("e.name_initials DESC, e.name DESC, e.id DESC",
+				    "e.name_initials" C " DESC, e.name" C " DESC, e.id DESC"),
+	[ENT_SORT_FOUNDED] = SORT_SCAN(NULLS_LAST("e.founded_on", "", ""),
+				  NULLS_LAST("e.founded_on", C, "")),
+	[ENT_SORT_FOUNDED_DESC] = SORT_SCAN(NULLS_LAST("e.founded_on", "", " DESC"),
+				       NULLS_LAST("e.founded_on", C, " DESC")),
+	[ENT_SORT_CAPITAL] = SORT_SCAN(NULLS_LAST("e.capital_yuan", "", ""),
+				  NULLS_LAST("e.capital_yuan", "", "")),
+	[ENT_SORT_CAPITAL_DESC] = SORT_SCAN(NULLS_LAST("e.capital_yuan", "", " DESC"),
+				       NULLS_LAST("e.capital_yuan", "", " DESC")),
+	[ENT_SORT_EMPLOYEES] = SORT_SCAN(NULLS_LAST("e.employees", "", ""),
+				    NULLS_LAST("e.employees", "", "")),
+	[ENT_SORT_EMPLOYEES_DESC] = SORT_SCAN(NULLS_LAST("e.employees", "", " DESC"),
+					 NULLS_LAST("e.employees", "", " DESC")),
+	[ENT_SORT_UPDATED] = SORT_SCAN("e.updated_at, e.id", "e.updated_at, e.id"),
+	[ENT_SORT_UPDATED_DESC] = SORT_SCAN("e.updated_at DESC, e.id DESC",
+				       "e.updated_at DESC, e.id DESC"),
 };
-const struct sql SQL_ENT_COUNT[2] = {
-	SQL2("SELECT COUNT(*)" ENT_COUNT_FROM WHERE_SQ(PLAIN),
-	     "SELECT COUNT(*)" ENT_COUNT_FROM WHERE_PG(PLAIN)),
+const struct sql SQL_ENT_COUNT[ENT_MODES] = {
+	SQL2("SELECT COUNT(*)" ENT_COUNT_FROM WHERE_SQ(NO_TEXT),
+	     "SELECT COUNT(*)" ENT_COUNT_FROM WHERE_PG(NO_TEXT)),
+	SQL2("SELECT COUNT(*)" ENT_COUNT_FROM WHERE_SQ(SHORT_SQ),
+	     "SELECT COUNT(*)" ENT_COUNT_FROM WHERE_PG(SHORT_PG)),
 	SQL2("SELECT COUNT(*)" ENT_COUNT_FROM WHERE_SQ(FTS_SQ),
 	     "SELECT COUNT(*)" ENT_COUNT_FROM WHERE_PG(FTS_PG)),
 };
@@ -233,10 +297,10 @@ const struct sql SQL_ENT_ORG_FOR_REGION =
 const struct sql SQL_ENT_INSERT =
 	SQL("INSERT INTO enterprises (uscc, name, region_code, org_id, industry_code, ownership,"
 	    " scale, above_scale, status, legal_rep, address, founded_on, capital_yuan, employees,"
-	    " uscc_override_reason, name_initials, search_text, city_code, industry_section,"
+	    " uscc_override_reason, name_initials, city_code, industry_section,"
 	    " version, created_at, updated_at)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-	    " $18, $19, 1, $20, $20) RETURNING id");
+	    " $18, 1, $19, $19) RETURNING id");
 /* The same values, $21 the id and $22 the version the caller edited: no row changes when
  * someone else saved first. */
 const struct sql SQL_ENT_UPDATE =
@@ -244,20 +308,23 @@ const struct sql SQL_ENT_UPDATE =
 	    " industry_code = $5, ownership = $6, scale = $7, above_scale = $8, status = $9,"
 	    " legal_rep = $10, address = $11, founded_on = $12, capital_yuan = $13,"
 	    " employees = $14, uscc_override_reason = $15, name_initials = $16,"
-	    " search_text = $17, city_code = $18, industry_section = $19, updated_at = $20,"
-	    " version = version + 1 WHERE id = $21 AND version = $22");
+	    " city_code = $17, industry_section = $18, updated_at = $19,"
+	    " version = version + 1 WHERE id = $20 AND version = $21");
 const struct sql SQL_ENT_VERSION = SQL("SELECT version FROM enterprises WHERE id = $1");
 
+/* The compact search row of an enterprise (both databases). */
+const struct sql SQL_ENT_SEARCH_PUT =
+	SQL("INSERT INTO enterprise_search (id, text) VALUES ($1, $2)"
+	    " ON CONFLICT (id) DO UPDATE SET text = excluded.text");
 /* External-content FTS5 (SQLite only): remove the indexed text before a change, add it after.
- * Nothing to do on PostgreSQL (""), whose GIN index follows the column by itself. */
+ * Nothing to do on PostgreSQL (""), whose GIN index follows the table by itself. */
 const struct sql SQL_ENT_FTS_DELETE =
-	SQL2("INSERT INTO enterprises_fts (enterprises_fts, rowid, search_text)"
-	     " SELECT 'delete', id, search_text FROM enterprises"
-	     " WHERE id = $1 AND search_text IS NOT NULL",
+	SQL2("INSERT INTO enterprises_fts (enterprises_fts, rowid, text)"
+	     " SELECT 'delete', id, text FROM enterprise_search WHERE id = $1",
 	     "");
 const struct sql SQL_ENT_FTS_INSERT =
-	SQL2("INSERT INTO enterprises_fts (rowid, search_text)"
-	     " SELECT id, search_text FROM enterprises WHERE id = $1 AND search_text IS NOT NULL",
+	SQL2("INSERT INTO enterprises_fts (rowid, text)"
+	     " SELECT id, text FROM enterprise_search WHERE id = $1",
 	     "");
 
 const struct sql SQL_ENT_TAGS_CLEAR = SQL("DELETE FROM enterprise_tag_links WHERE enterprise_id = $1");
@@ -285,10 +352,11 @@ const struct sql SQL_ENT_HISTORY_COUNT = SQL("SELECT COUNT(*)" HISTORY_FROM);
 /* Rows written before migration 2, or loaded by older code: their derived columns. */
 const struct sql SQL_ENT_NEED_DERIVED =
 	SQL("SELECT id, name, uscc, legal_rep, address, region_code, industry_code FROM enterprises"
-	    " WHERE search_text IS NULL OR name_initials IS NULL ORDER BY id LIMIT 1000");
+	    " e WHERE name_initials IS NULL OR NOT EXISTS (SELECT 1 FROM enterprise_search s"
+	    " WHERE s.id = e.id) ORDER BY id LIMIT 1000");
 const struct sql SQL_ENT_SET_DERIVED =
-	SQL("UPDATE enterprises SET name_initials = $2, search_text = $3, city_code = $4,"
-	    " industry_section = $5 WHERE id = $1");
+	SQL("UPDATE enterprises SET name_initials = $2, city_code = $3, industry_section = $4"
+	    " WHERE id = $1");
 
 /* ---- tags ------------------------------------------------------------------------------------ */
 

@@ -29,12 +29,14 @@ enum {
 };
 
 extern const struct migration enterprises_migrations[];
-/* [sort][0 plain, 1 with the index term] */
-extern const struct sql SQL_ENT_LIST[ENT_SORT__COUNT][2];
-extern const struct sql SQL_ENT_COUNT[2];
+/* Search modes: no search; only terms of 1-2 characters (a scan); a term of 3+ characters
+ * (the trigram index, then every term checked). */
+enum { ENT_MODE_NONE, ENT_MODE_SHORT, ENT_MODE_INDEX, ENT_MODES };
+extern const struct sql SQL_ENT_LIST[ENT_SORT__COUNT][ENT_MODES];
+extern const struct sql SQL_ENT_COUNT[ENT_MODES];
 extern const struct sql SQL_ENT_GET, SQL_ENT_CONTACTS, SQL_ENT_BY_USCC, SQL_ENT_BY_USCC_FULL,
 	SQL_ENT_ANY, SQL_ENT_ORG_FOR_REGION, SQL_ENT_INSERT, SQL_ENT_UPDATE, SQL_ENT_VERSION,
-	SQL_ENT_FTS_DELETE, SQL_ENT_FTS_INSERT, SQL_ENT_TAGS_CLEAR, SQL_ENT_TAG_ADD,
+	SQL_ENT_FTS_DELETE, SQL_ENT_FTS_INSERT, SQL_ENT_SEARCH_PUT, SQL_ENT_TAGS_CLEAR, SQL_ENT_TAG_ADD,
 	SQL_ENT_CONTACTS_CLEAR, SQL_ENT_CONTACT_ADD, SQL_ENT_HISTORY_ADD, SQL_ENT_HISTORY_LIST,
 	SQL_ENT_HISTORY_COUNT, SQL_ENT_NEED_DERIVED, SQL_ENT_SET_DERIVED, SQL_TAGS_LIST,
 	SQL_TAG_GET, SQL_TAG_INSERT, SQL_TAG_UPDATE, SQL_TAG_BRIEF, SQL_REGION_GET,
