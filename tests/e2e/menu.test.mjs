@@ -6,18 +6,20 @@ import { startTarget } from './lib/target.mjs';
 
 // The whole menu each demo account sees, in order (三员分立: the system admin runs orgs and users,
 // the security admin roles and grants, the audit admin the log; business roles see none of these).
+// The registry (企业服务) comes first for those who work with enterprises: bureau users get 企业库 (and
+// 企业导入 with enterprise.import), an enterprise user gets its own 企业信息 instead.
 const ADMIN_PAGES = ['组织机构', '用户管理', '角色权限', '审计日志'];
-const menu = (...admin) => ['工作台', ...admin, '节假日安排', '个人设置'];
+const menu = (business, ...admin) => ['工作台', ...business, ...admin, '节假日安排', '个人设置'];
 const ROLES = {
-  sysadmin: menu('组织机构', '用户管理'),
-  secadmin: menu('组织机构', '用户管理', '角色权限'),
-  auditadmin: menu('审计日志'),
-  leader: menu('组织机构', '用户管理'),
-  supervisor: menu('组织机构'),
-  handler: menu(),
-  cadre: menu(),
-  statistician: menu(),
-  enterprise: menu(),
+  sysadmin: menu([], '组织机构', '用户管理'),
+  secadmin: menu([], '组织机构', '用户管理', '角色权限'),
+  auditadmin: menu([], '审计日志'),
+  leader: menu(['企业库'], '组织机构', '用户管理'),
+  supervisor: menu(['企业库'], '组织机构'),
+  handler: menu(['企业库', '企业导入']),
+  cadre: menu(['企业库']),
+  statistician: menu(['企业库', '企业导入']),
+  enterprise: menu(['企业信息']),
 };
 
 let server;
@@ -43,6 +45,10 @@ for (const [username, want] of Object.entries(ROLES)) {
       const perms = await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user.permissions);
       const PERM = { 组织机构: 'org.read', 用户管理: 'user.read', 角色权限: 'role.read', 审计日志: 'audit.read' };
       for (const p of ADMIN_PAGES) assert.equal(items.includes(p), perms.includes(PERM[p]), `${p} follows ${PERM[p]}`);
+      const isEnterprise = !!(await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user.enterprise));
+      assert.equal(items.includes('企业库'), perms.includes('enterprise.read') && !isEnterprise, '企业库 follows enterprise.read, for bureau users');
+      assert.equal(items.includes('企业导入'), perms.includes('enterprise.import') && !isEnterprise, '企业导入 follows enterprise.import');
+      assert.equal(items.includes('企业信息'), isEnterprise, '企业信息 is for an enterprise user');
       // the top bar names the user and the org; the home page greets them
       const me = await page.evaluate(async () => (await (await fetch('/api/v1/me')).json()).user);
       const chip = await page.locator('[data-test="user-chip"]').innerText();

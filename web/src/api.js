@@ -10,13 +10,14 @@ let passwordChangeHandler = null;
 
 /** An error answered by the server (or a network failure, status 0). */
 export class ApiError extends Error {
-  constructor({ status, code, message, field, retryAfter }) {
+  constructor({ status, code, message, field, retryAfter, detail }) {
     super(message || '请求失败');
     this.name = 'ApiError';
     this.status = status;
     this.code = code || 'unknown_error';
     this.field = field || null;
     this.retryAfter = retryAfter ?? null; // seconds, from the Retry-After header (423, 429)
+    this.detail = detail || null; // the whole error object, for answers that carry more (an import's report)
   }
 }
 
@@ -80,6 +81,7 @@ async function errorFrom(res) {
     message: e.message || STATUS_MESSAGES[res.status] || `请求失败（HTTP ${res.status}）`,
     field: e.field,
     retryAfter,
+    detail: body && body.error ? body.error : null,
   });
 }
 
@@ -134,15 +136,19 @@ export const api = {
   del: (path, options = {}) => request('DELETE', path, options),
 };
 
-/** Downloads a GET answer (CSV, Excel) as a file, keeping the server's error if it refuses. */
-export async function download(path, query, fallbackName) {
+/**
+ * Downloads a GET answer (CSV, Excel) as a file, keeping the server's error if it refuses.
+ * The server's file name wins unless options.name is given (a Chinese name with the date, say).
+ */
+export async function download(path, query, fallbackName, options = {}) {
   const res = await request('GET', path, { query, as: 'response' });
   const blob = await res.blob();
   let name = fallbackName;
   const cd = res.headers.get('Content-Disposition') || '';
   const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
   const plain = /filename="?([^";]+)"?/i.exec(cd);
-  if (star) name = decodeURIComponent(star[1]);
+  if (options.name) name = options.name;
+  else if (star) name = decodeURIComponent(star[1]);
   else if (plain) name = plain[1];
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

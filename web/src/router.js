@@ -1,6 +1,9 @@
 // router.js: one table for the pages, the menu and the permission guard.
 // A page in the menu has meta.menu = true, a title, an icon and optionally meta.perm (the permission it
-// needs) and meta.group (the menu section). A later module adds its pages here and nothing else changes.
+// needs), meta.audience ('staff' or 'enterprise': bureau users or enterprise users only; see
+// session.allowed) and meta.group (the menu section). meta.instead names the page to open instead when
+// the audience does not match (an enterprise user opening the registry gets its own profile).
+// A later module adds its pages here and nothing else changes.
 import { createRouter, createWebHashHistory } from 'vue-router';
 import {
   HomeFilled,
@@ -10,12 +13,16 @@ import {
   Tickets,
   Calendar,
   Setting,
+  Shop,
+  Upload,
+  Collection,
 } from '@element-plus/icons-vue';
-import { session, can, loadMe } from './session.js';
+import { session, allowed, loadMe } from './session.js';
 import AppLayout from './components/layout/AppLayout.vue';
 
 export const SYSTEM = '系统管理';
 export const COMMON = '常用';
+export const ENTERPRISE = '企业服务';
 
 export const pages = [
   {
@@ -23,6 +30,38 @@ export const pages = [
     name: 'home',
     component: () => import('./views/home/HomeView.vue'),
     meta: { title: '工作台', icon: HomeFilled, menu: true },
+  },
+  {
+    path: 'enterprises',
+    name: 'enterprises',
+    component: () => import('./views/enterprise/EnterpriseListView.vue'),
+    meta: {
+      title: '企业库',
+      icon: Collection,
+      perm: 'enterprise.read',
+      audience: 'staff',
+      instead: 'my-enterprise',
+      menu: true,
+      group: ENTERPRISE,
+    },
+  },
+  {
+    path: 'enterprises/import',
+    name: 'enterprise-import',
+    component: () => import('./views/enterprise/EnterpriseImportView.vue'),
+    meta: { title: '企业导入', icon: Upload, perm: 'enterprise.import', audience: 'staff', menu: true, group: ENTERPRISE },
+  },
+  {
+    path: 'enterprises/:id(\\d+)',
+    name: 'enterprise',
+    component: () => import('./views/enterprise/EnterpriseDetailView.vue'),
+    meta: { title: '企业详情', perm: 'enterprise.read', audience: 'staff', instead: 'my-enterprise', parent: 'enterprises' },
+  },
+  {
+    path: 'my-enterprise',
+    name: 'my-enterprise',
+    component: () => import('./views/enterprise/MyEnterpriseView.vue'),
+    meta: { title: '企业信息', icon: Shop, perm: 'enterprise.read', audience: 'enterprise', menu: true, group: ENTERPRISE },
   },
   {
     path: 'orgs',
@@ -94,7 +133,7 @@ const routes = [
 export function menuFor() {
   const sections = [];
   for (const p of pages) {
-    if (!p.meta.menu || !can(p.meta.perm)) continue;
+    if (!p.meta.menu || !allowed(p.meta)) continue;
     const key = p.meta.group || '';
     let s = sections[sections.length - 1];
     if (!s || s.group !== key) {
@@ -137,7 +176,9 @@ router.beforeEach(async (to) => {
     return to.name === 'force-password' ? true : { name: 'force-password' };
   }
   if (to.name === 'force-password') return { path: '/' };
-  if (to.meta.perm && !can(to.meta.perm)) {
+  if (!allowed(to.meta)) {
+    const other = to.meta.instead && pages.find((p) => p.name === to.meta.instead);
+    if (other && allowed(other.meta)) return { name: other.name };
     return { name: 'forbidden', query: { page: to.meta.title } };
   }
   return true;

@@ -16,6 +16,23 @@ export function can(perm) {
   return perms.includes(perm);
 }
 
+/** An enterprise user (企业用户) acts for one enterprise; everyone else works in a bureau. */
+export function isEnterpriseUser() {
+  return !!session.user?.enterprise;
+}
+
+/**
+ * True when a page or card is for the current user: it holds the permission (meta.perm), and it is
+ * of the audience the page is for (meta.audience: 'staff' for bureau users, 'enterprise' for
+ * enterprise users, empty for both).
+ */
+export function allowed(meta = {}) {
+  if (!can(meta.perm)) return false;
+  if (meta.audience === 'enterprise') return isEnterpriseUser();
+  if (meta.audience === 'staff') return !!session.user && !isEnterpriseUser();
+  return true;
+}
+
 function accept(answer) {
   setCsrfToken(answer.csrf_token);
   session.user = answer.user;

@@ -1,8 +1,23 @@
-// cards.js: the cards of the 工作台 home page. A later module adds its card here, with the permission it needs;
-// each card is a component that loads its own data.
+// cards.js: the cards of the 工作台 home page. A later module adds its card here, with the permission it needs
+// (perm) and, when it is for bureau users or enterprise users only, its audience ('staff' or 'enterprise',
+// as in router.js); each card is a component that loads its own data.
 import { defineAsyncComponent } from 'vue';
 
 export const homeCards = [
+  {
+    key: 'enterprises',
+    perm: 'enterprise.read',
+    audience: 'staff',
+    span: 12,
+    component: defineAsyncComponent(() => import('../enterprise/EnterpriseHomeCard.vue')),
+  },
+  {
+    key: 'my-enterprise',
+    perm: 'enterprise.read',
+    audience: 'enterprise',
+    span: 12,
+    component: defineAsyncComponent(() => import('../enterprise/MyEnterpriseCard.vue')),
+  },
   {
     key: 'deadline',
     perm: null,
