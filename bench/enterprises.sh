@@ -6,8 +6,10 @@
 #
 # Environment: TIEJIAN_BIN (default build/rel/tiejian), BENCH_DB (reuse a database already
 # loaded with `tiejian demo --enterprises N`; default: a fresh SQLite file, or a postgres:// URL),
-# BENCH_DURATION (seconds per scenario, default 10), BENCH_CONNECTIONS (default 16),
+# BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 16),
 # BENCH_THREADS (wrk threads, default 2), BENCH_OUT (also write the table there).
+# Each scenario runs twice: one connection (latency without queueing: p50, p99) and
+# BENCH_CONNECTIONS connections (throughput: req/s, and p50/p99 with queueing).
 # Needs wrk (Debian's package: apt-get install wrk) and node.
 set -eu
 cd "$(dirname "$0")/.."
@@ -68,19 +70,23 @@ run() {
 		fetch(process.argv[1], { headers: { Cookie: process.argv[2] } }).then(async (r) => {
 			const j = await r.json(); console.log(r.status === 200 ? j.total : "HTTP " + r.status);
 		});' "$URL$path" "$cookie")
+	one=$(wrk -t1 -c1 -d"${DUR}s" --latency -H "Cookie: $cookie" "$URL$path")
 	out=$(wrk -t"$WT" -c"$CONN" -d"${DUR}s" --latency -H "Cookie: $cookie" "$URL$path")
-	p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
-	p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+	p50=$(echo "$one" | awk '$1 == "50%" { print $2 }')
+	p99=$(echo "$one" | awk '$1 == "99%" { print $2 }')
+	q50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+	q99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
 	rps=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
-	errs=$(echo "$out" | awk '/Non-2xx/ { print $NF }')
-	printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$total" "$p50" "$p99" "$rps${errs:+ ($errs non-2xx)}"
+	errs=$(echo "$out$one" | awk '/Non-2xx/ { n += $NF } END { if (n) print n }')
+	printf '| %s | `%s` | %s | %s | %s | %s | %s / %s |\n' "$label" "$path" "$total" "$p50" "$p99" \
+		"$rps${errs:+ ($errs non-2xx)}" "$q50" "$q99"
 }
 
 enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 
 {
-	echo "| scenario | request | matches | p50 | p99 | req/s |"
-	echo "| --- | --- | --- | --- | --- | --- |"
+	echo "| scenario | request | matches | p50 (1 conn.) | p99 (1 conn.) | req/s ($CONN conn.) | p50 / p99 ($CONN conn.) |"
+	echo "| --- | --- | --- | --- | --- | --- | --- |"
 	run "city list, first page (sorted by name)" "$CITY" "/api/v1/enterprises?page_size=20"
 	run "city list filtered: county + size, newest first" "$CITY" "/api/v1/enterprises?region_code=230202&scale=small&sort=-updated&page_size=20"
 	run "city list filtered: manufacturing, 规上, by capital" "$CITY" "/api/v1/enterprises?industry_code=C&above_scale=true&sort=-capital&page_size=20"
@@ -91,7 +97,7 @@ enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 	run "search, 4 characters" "$CITY" "/api/v1/enterprises?q=$(enc 机械制造)&page_size=20"
 	run "search, 6 characters (rare)" "$CITY" "/api/v1/enterprises?q=$(enc 鹤城新材料科)&page_size=20"
 	run "search, pinyin initials" "$CITY" "/api/v1/enterprises?q=hcxcl&page_size=20"
-	run "search, Chinese and digits" "$CITY" "/api/v1/enterprises?q=$(enc 鹤城3号)&page_size=20"
+	run "search, Chinese and digits" "$CITY" "/api/v1/enterprises?q=$(enc 制造3号)&page_size=20"
 	run "search + filter, sorted by employees" "$CITY" "/api/v1/enterprises?q=$(enc 机械)&scale=medium&sort=-employees&page_size=20"
 } | tee "$WORK/table"
 [ -n "${BENCH_OUT:-}" ] && cp "$WORK/table" "$BENCH_OUT"

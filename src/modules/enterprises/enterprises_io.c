@@ -570,10 +570,7 @@ static void check_row(struct importer *im, struct imp_row *r)
 	e->legal_rep = cell(r, im, EC_LEGAL_REP);
 	e->address = cell(r, im, EC_ADDRESS);
 	v = cell(r, im, EC_REGION);
-	if (!v) {
-		if (!r->existing)
-			ERR(EC_REGION, "required", "所在地区代码不能为空");
-	} else {
+	if (v) { /* when empty: required for a new enterprise, checked once that is known */
 		struct ent_region key;
 		memset(&key, 0, sizeof(key));
 		snprintf(key.code, sizeof(key.code), "%.7s", v);
@@ -824,7 +821,7 @@ static enum status import_run(struct request *req, struct db *db, struct arena *
 		st = db_int1(db, &SQL_ENT_BY_USCC, DB_ARGS(db_text(r->rec.uscc)), &id);
 		if (st == ST_NOT_FOUND) {
 			st = ST_OK;
-			if (!r->rg && !r->bad) {
+			if (!r->rg && !cell(r, &im, EC_REGION)) {
 				struct importer *imp = &im;
 				add_error(imp, r, EC_REGION, "required", "所在地区代码不能为空");
 			}
