@@ -3,7 +3,10 @@
 // edits what (enterprise, county, city), tags, reference data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, run, ROOT } from '../lib/server.mjs';
 
 import { ALPHABET, makeUscc } from './enterprises-lib.mjs';
 
@@ -263,4 +266,25 @@ test('reference data: regions and industries', async () => {
 	const i = await handler.get('/api/v1/industries');
 	assert.equal(i.json.items.filter((x) => x.level === 'section').length, 20);
 	assert.equal(i.json.items.filter((x) => x.level === 'division').length, 97);
+});
+
+test('another province\'s regions load with tiejian regions import', async () => {
+	const before = await stat.post('/api/v1/enterprises', base({ n: 700, region_code: '220102' }));
+	assert.equal(before.status, 422);
+	assert.match(before.json.error.message, /不是已登记的县级行政区划/);
+	const file = join(srv.dir, 'regions-22.csv');
+	writeFileSync(file, execFileSync('node', [join(ROOT, 'scripts/extract-regions.mjs'), '--province', '22']));
+	const r = await run(['regions', 'import', file, '--db', srv.db]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /regions imported: 70/);
+	const listed = await stat.get('/api/v1/regions?parent_code=220100');
+	assert.ok(listed.json.items.find((x) => x.code === '220102' && x.name === '南关区'));
+	// a valid region now, but no bureau of this deployment is responsible for it
+	const after = await stat.post('/api/v1/enterprises', base({ n: 700, region_code: '220102' }));
+	assert.equal(after.status, 422);
+	assert.equal(after.json.error.field, 'region_code');
+	assert.match(after.json.error.message, /工信部门/);
+	const bad = join(srv.dir, 'bad.csv');
+	writeFileSync(bad, 'code,name\n1,2\n');
+	assert.equal((await run(['regions', 'import', bad, '--db', srv.db])).code, 1);
 });
