@@ -121,6 +121,11 @@ test('search combines with filters and sorting; the total is exact', async () =>
 		assert.deepEqual(ids.slice().sort((a, b) => a - b), ref.map((e) => e.id).sort((a, b) => a - b), extra);
 	}
 	assert.equal((await stat.get('/api/v1/enterprises?q=' + encodeURIComponent('a b c d'))).status, 422);
+	// a page past the last match still knows the total
+	const first = await stat.get('/api/v1/enterprises?q=' + encodeURIComponent('龙沙'));
+	const past = await stat.get('/api/v1/enterprises?page=999&q=' + encodeURIComponent('龙沙'));
+	assert.equal(past.json.items.length, 0);
+	assert.equal(past.json.total, first.json.total);
 });
 
 test('an edit keeps the index in step', async () => {

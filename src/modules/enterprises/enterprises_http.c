@@ -104,13 +104,8 @@ json_t *ent_rec_json(struct request *req, const struct ent_rec *rec, bool with_c
 	for (int i = 0; i < rec->ntags; i++)
 		json_array_append_new(tags, json_pack("{s:I, s:s}", "id", (json_int_t)rec->tags[i].id,
 						      "name", rec->tags[i].name));
-	json_t *capital = json_null();
-	if (rec->has_capital) {
-		char buf[32];
-		ent_format_capital(rec->capital_yuan, buf, sizeof(buf));
-		capital = json_real((double)rec->capital_yuan / 10000.0);
-		(void)buf;
-	}
+	json_t *capital = rec->has_capital ? json_real((double)rec->capital_yuan / 10000.0)
+					   : json_null();
 	json_t *o = json_pack(
 		"{s:I, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:{s:I, s:s?}, s:s?, s:s?, s:s?,"
 		" s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s, s:s?, s:s?, s:o, s:o, s:o, s:I,"
@@ -582,9 +577,7 @@ static enum status ent_list(struct request *req)
 	if ((st = q_paging(req, &pg)) || (st = req_db(req, &db)) ||
 	    (st = ent_filter_parse(req, db, a, &mode, &sort)))
 		return st;
-	int64_t total;
-	if ((st = db_int1(db, &SQL_ENT_COUNT[mode], a, 18, &total)))
-		return st;
+	int64_t total = -1;
 	a[18] = db_int(pg.size);
 	a[19] = db_int(pg.offset);
 	json_t *items = json_array();
@@ -592,9 +585,16 @@ static enum status ent_list(struct request *req)
 	while (db_next(r)) {
 		struct ent_rec rec;
 		ent_rec_from_row(&req->arena, r, &rec);
+		if (!db_col_null(r, COL_TOTAL))
+			total = db_col_int(r, COL_TOTAL);
 		json_array_append_new(items, ent_rec_json(req, &rec, false));
 	}
 	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	/* no search, or a page past the last match: count apart */
+	if (total < 0 && (st = db_int1(db, &SQL_ENT_COUNT[mode], a, 18, &total))) {
 		json_decref(items);
 		return st;
 	}

@@ -222,18 +222,24 @@ const struct migration enterprises_migrations[] = {
 	" JOIN enterprises e ON e.id = p.pid JOIN orgs o ON o.id = e.org_id"                       \
 	" LEFT JOIN regions rg ON rg.code = e.region_code"                                         \
 	" LEFT JOIN industries ind ON ind.code = e.industry_code"
-#define LIST_SQL(mode_sq, mode_pg, ord_sq, ord_sq_outer, ord_pg)                                   \
-	SQL2("SELECT " ENT_COLUMNS_SQ " FROM (SELECT e.id AS pid" ENT_COUNT_FROM WHERE_SQ(mode_sq) \
-	     " ORDER BY " ord_sq " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_sq_outer,   \
-	     "SELECT " ENT_COLUMNS_PG " FROM (SELECT e.id AS pid" ENT_COUNT_FROM WHERE_PG(mode_pg) \
-	     " ORDER BY " ord_pg " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_pg)
+/* With a search every match is read anyway, so the same pass counts them (COL_TOTAL); without
+ * one the index walk stops at the page and the count reads the covering index instead. */
+#define LIST_SQL(mode_sq, mode_pg, total, ord_sq, ord_sq_outer, ord_pg)                            \
+	SQL2("SELECT " ENT_COLUMNS_SQ ", p.total FROM (SELECT e.id AS pid, " total                 \
+	     " AS total" ENT_COUNT_FROM WHERE_SQ(mode_sq) " ORDER BY " ord_sq                      \
+	     " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_sq_outer,                       \
+	     "SELECT " ENT_COLUMNS_PG ", p.total FROM (SELECT e.id AS pid, " total                 \
+	     " AS total" ENT_COUNT_FROM WHERE_PG(mode_pg) " ORDER BY " ord_pg                      \
+	     " LIMIT $19 OFFSET $20) p" ENT_JOINS " ORDER BY " ord_pg)
+#define NO_TOTAL "CAST(NULL AS BIGINT)"
+#define TOTAL "COUNT(*) OVER ()"
 /* With a search, SQLite reads the matches and sorts them ("+" keeps it off the sort index,
  * whose walk would visit rows in random order until the page fills); without one, walking the
  * index finds the first page at once. */
 #define LIST_MODES(ord_sq, ord_sq_scan, ord_pg)                                                    \
-	{LIST_SQL(NO_TEXT, NO_TEXT, ord_sq, ord_sq, ord_pg),                                       \
-	 LIST_SQL(SHORT_SQ, SHORT_PG, ord_sq_scan, ord_sq, ord_pg),                                \
-	 LIST_SQL(FTS_SQ, FTS_PG, ord_sq_scan, ord_sq, ord_pg)}
+	{LIST_SQL(NO_TEXT, NO_TEXT, NO_TOTAL, ord_sq, ord_sq, ord_pg),                             \
+	 LIST_SQL(SHORT_SQ, SHORT_PG, TOTAL, ord_sq_scan, ord_sq, ord_pg),                         \
+	 LIST_SQL(FTS_SQ, FTS_PG, TOTAL, ord_sq_scan, ord_sq, ord_pg)}
 #define NULLS_LAST(col, coll, dir)                                                                 \
 	"(" col " IS NULL), " col coll dir ", e.id" dir
 /* By name without a search: walk enterprises_name_sort. Other orders: sort the matches read
