@@ -93,7 +93,7 @@ data-check:
 	node scripts/extract-regions.mjs --check
 	node scripts/extract-pinyin.mjs --check
 
-api-sqlite: $(BIN)
+api-sqlite: $(BIN) web
 	TIEJIAN_BIN=$(BIN) node --test --test-concurrency=1 tests/api/
 
 # Every migration and every statement of every module on SQLite and PostgreSQL (tests/pg/).
@@ -108,7 +108,7 @@ $(B)/tests/sql_check: tests/pg/sql_check.c $(B)/gen/sql_list.c $(B)/libtiejian.a
 
 # The statement check, then the same API suite, on a throwaway PostgreSQL cluster that
 # scripts/pg-test.sh starts and always stops (docs/operations.md).
-api-pg: $(BIN) $(B)/tests/sql_check
+api-pg: $(BIN) $(B)/tests/sql_check web
 	TIEJIAN_BIN=$(BIN) TIEJIAN_TEST_DB=postgres sh scripts/pg-test.sh run \
 		sh -c '$(B)/tests/sql_check && node --test --test-concurrency=1 tests/api/'
 

@@ -115,7 +115,7 @@ test('security headers on API answers, errors, static files, /healthz and /metri
 	assert.equal(ids.size, cases.length, 'X-Request-Id is unique per request');
 	// The early 413 (Content-Length announced, body never read) has them too.
 	const early = await rawHttp(srv.url, 'POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
-		'Content-Length: 999999\r\nConnection: close\r\n\r\n');
+		'Content-Length: 99999999\r\nConnection: close\r\n\r\n');
 	assert.equal(early.status, 413);
 	assertSecurityHeaders(early.headers, 'early 413');
 });
