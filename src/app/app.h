@@ -40,6 +40,8 @@ struct config {
 	size_t pwhash_memlimit;
 	int job_interval_s;
 	long demo_enterprises;   /* tiejian demo --enterprises N; 0 = the demo's own count */
+	long demo_appeals;       /* tiejian demo --appeals N: that many generated appeals more */
+	const char *files_dir;   /* uploaded files; NULL: next to the database (serve --files) */
 };
 
 /* Fill c with the defaults of DESIGN.md's security section. */

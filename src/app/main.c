@@ -61,7 +61,10 @@ static const char *const usage_serve =
 	"  --body-max BYTES       largest JSON body (default 1048576)\n"
 	"  --upload-max BYTES     largest upload (default 20971520)\n"
 	"  --pwhash-concurrency N password hashes at once (default: half the cores)\n"
-	"  --test-clock           tests only: allow POST /api/v1/test/clock to move time\n";
+	"  --test-clock           tests only: allow POST /api/v1/test/clock to move time\n"
+	"  --files DIR            where uploaded attachments are kept, outside any served folder\n"
+	"                         (default: FILE.db.files next to a SQLite database,\n"
+	"                         ./tiejian-files with PostgreSQL)\n";
 
 static const char *const usage_user_add =
 	"usage: tiejian user add --username U --role ROLE[,ROLE] --org ORG_CODE\n"
@@ -121,7 +124,7 @@ enum {
 	OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_TLS, OPT_TRUST, OPT_NOLOG, OPT_NOJOBS,
 	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC,
 	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_FROM, OPT_TO,
-	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES
+	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES, OPT_APPEALS, OPT_FILES
 };
 
 static const struct option long_opts[] = {
@@ -152,6 +155,8 @@ static const struct option long_opts[] = {
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"enterprises", required_argument, NULL, OPT_ENTERPRISES},
+	{"appeals", required_argument, NULL, OPT_APPEALS},
+	{"files", required_argument, NULL, OPT_FILES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -170,13 +175,13 @@ static bool allowed(const char *cmd, int opt)
 	if (opt == OPT_DB || opt == OPT_HELP)
 		return true;
 	if (strcmp(cmd, "serve") == 0)
-		return opt >= OPT_LISTEN && opt <= OPT_TESTCLOCK;
+		return (opt >= OPT_LISTEN && opt <= OPT_TESTCLOCK) || opt == OPT_FILES;
 	if (strcmp(cmd, "user add") == 0)
 		return opt >= OPT_USERNAME && opt <= OPT_ENTERPRISE;
 	if (strcmp(cmd, "user passwd") == 0)
 		return opt == OPT_USERNAME;
 	if (strcmp(cmd, "demo") == 0)
-		return opt == OPT_ENTERPRISES;
+		return opt == OPT_ENTERPRISES || opt == OPT_APPEALS;
 	return false;
 }
 
@@ -233,6 +238,8 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		case OPT_FORCE: cli->force = true; break;
 		case OPT_HELP: cli->help = true; break;
 		case OPT_ENTERPRISES: cfg.demo_enterprises = (long)num_arg("--enterprises", optarg, 1, 10000000); break;
+		case OPT_APPEALS: cfg.demo_appeals = (long)num_arg("--appeals", optarg, 1, 100000000); break;
+		case OPT_FILES: cfg.files_dir = optarg; break;
 		default: break;
 		}
 	}
@@ -586,7 +593,7 @@ int main(int argc, char **argv)
 		return cmd_user_passwd(&cli);
 	}
 	if (strcmp(cmd, "demo") == 0) {
-		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more."); return 0; }
+		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--appeals N] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more.\n--appeals N adds N generated appeals over the last three years (the benchmark uses\n1,000,000), through the same code paths as the server."); return 0; }
 		if (rest) fatal("demo: unexpected argument '%s'", argv[first]);
 		return cmd_demo();
 	}

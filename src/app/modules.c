@@ -3,8 +3,11 @@
 #include "app/module.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "modules/appeals/appeals.h"
 #include "modules/calendar/calendar.h"
+#include "modules/cases/cases.h"
 #include "modules/enterprises/enterprises.h"
+#include "modules/notify/notify.h"
 #include "modules/orgs/orgs.h"
 #include "modules/system/system.h"
 #include "modules/users/users.h"
@@ -17,5 +20,8 @@ const struct module *const app_modules[] = {
 	&audit_module,    /* the hash-chained audit log */
 	&users_module,    /* user and role administration */
 	&calendar_module, /* the working-day calendar */
+	&notify_module,   /* the inbox and the outgoing webhook */
+	&appeals_module,  /* enterprise appeals (诉求) */
+	&cases_module,    /* typical cases promoted from solved appeals */
 };
 const size_t app_nmodules = sizeof(app_modules) / sizeof(app_modules[0]);

@@ -16,6 +16,17 @@ const struct perm_def perm_table[PERM__COUNT] = {
 	[PERM_ENTERPRISE_IMPORT] = {"enterprise.import", "批量导入企业", "企业服务"},
 	[PERM_ENTERPRISE_EXPORT] = {"enterprise.export", "导出企业名录", "企业服务"},
 	[PERM_ENTERPRISE_ADMIN] = {"enterprise.admin", "维护企业标签、信用代码例外", "企业服务"},
+	[PERM_APPEAL_READ] = {"appeal.read", "查看诉求", "诉求办理"},
+	[PERM_APPEAL_CREATE] = {"appeal.create", "提交诉求、补充材料、撤回、评价", "诉求办理"},
+	[PERM_APPEAL_DISPATCH] = {"appeal.dispatch", "受理、交办诉求", "诉求办理"},
+	[PERM_APPEAL_HANDLE] = {"appeal.handle", "承办诉求（主办、协办）", "诉求办理"},
+	[PERM_APPEAL_SUPERVISE] = {"appeal.supervise", "督办、审核答复、重办", "诉求办理"},
+	[PERM_APPEAL_APPROVE] = {"appeal.approve", "审批延期、接收逾期升级", "诉求办理"},
+	[PERM_APPEAL_STATS] = {"appeal.stats", "查看诉求统计", "诉求办理"},
+	[PERM_APPEAL_ADMIN] = {"appeal.admin", "维护诉求分类、分办规则和办理时限", "诉求办理"},
+	[PERM_CASE_READ] = {"case.read", "查看典型案例", "典型案例"},
+	[PERM_CASE_WRITE] = {"case.write", "编辑、发布典型案例", "典型案例"},
+	[PERM_NOTIFY_ADMIN] = {"notify.admin", "配置消息推送网关", "系统管理"},
 };
 
 int perm_from_code(const char *code)

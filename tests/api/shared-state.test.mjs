@@ -11,11 +11,12 @@ import { login } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function jobsRun(srv) {
-	const r = await srv.fetch('/metrics');
-	const m = r.text.match(/^tiejian_jobs_total\{result="ok"\} (\d+)$/m);
-	assert.ok(m, 'jobs counter in /metrics');
-	return Number(m[1]);
+/* Successful runs of auth.purge, the job this test watches, by any server (other modules' jobs
+ * run more often, so /metrics' total of all jobs cannot tell). */
+async function purgeRuns(srv) {
+	const q = "SELECT COUNT(*) FROM job_runs WHERE name = 'auth.purge' AND ok = 1";
+	const out = onPostgres ? execFileSync('psql', [srv.db, '-qAt', '-c', q]) : execFileSync('sqlite3', [srv.db, q]);
+	return Number(out.toString().trim());
 }
 
 async function until(fn, ms, what) {
@@ -60,15 +61,15 @@ test('two servers on one database: sessions, lockout, rate limit and jobs are sh
 		assert.ok(Number(limited.headers.get('retry-after')) >= 1);
 
 		// auth.purge runs every 600 s: at start-up once, then once per period, never twice
-		await until(async () => (await jobsRun(a)) + (await jobsRun(b)) >= 1, 10000, 'the first run');
+		await until(async () => (await purgeRuns(a)) >= 1, 10000, 'the first run');
 		const rounds = 5;
 		const base = Date.now();
 		for (let k = 1; k <= rounds; k++) {
 			const now = new Date(base + k * 601 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 			await Promise.all([a.clock({ now }), b.clock({ now })]);
-			await until(async () => (await jobsRun(a)) + (await jobsRun(b)) >= k + 1, 10000, `run ${k + 1}`);
+			await until(async () => (await purgeRuns(a)) >= k + 1, 10000, `run ${k + 1}`);
 			await sleep(1500); // both runners look every second: time for a second, wrong run
-			assert.equal((await jobsRun(a)) + (await jobsRun(b)), k + 1, `period ${k} ran once`);
+			assert.equal(await purgeRuns(a), k + 1, `period ${k} ran once`);
 		}
 		if (onPostgres) {
 			const rows = execFileSync('psql', [a.db, '-qAt', '-F', ' ', '-c',

@@ -311,6 +311,10 @@ struct appeal_brief {
 enum status appeals_solved_brief(struct db *db, int64_t id, struct appeal_brief *out);
 void appeal_brief_release(struct appeal_brief *b);
 
+/* Whether the caller of req may see appeal id (its appeal.read scope). */
+struct request;
+bool appeals_caller_sees(struct request *req, struct db *db, int64_t id);
+
 /* tiejian demo --appeals N: add n generated appeals through the module's own paths, spread
  * over the demo enterprises, states and the last three years; inside the caller's transaction
  * (committed every few thousand rows). */

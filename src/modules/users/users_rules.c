@@ -32,6 +32,7 @@ int users_perm_admin_kind(enum perm p)
 	case PERM_ORG_WRITE:
 	case PERM_USER_WRITE:
 	case PERM_CALENDAR_WRITE:
+	case PERM_NOTIFY_ADMIN: /* the outgoing webhook: an integration setting */
 		return 1;
 	case PERM_ROLE_READ:
 	case PERM_ROLE_WRITE:

@@ -1,0 +1,1142 @@
+/* appeals_http.c: appeals over HTTP: the queue and "my work", one appeal with its timeline,
+ * filing (with the duplicate guard), every action of the lifecycle; the route table. */
+#include <stdlib.h>
+
+#include "app/module.h"
+#include "auth/principal.h"
+#include "http/input.h"
+#include "lib/log.h"
+#include "modules/appeals/appeals_internal.h"
+#include "modules/appeals/appeals_sql.h"
+
+#define COUNT_CAP 1000      /* lists count exactly up to here, then say "more" */
+#define DUPLICATE_SIMILARITY 0.8
+
+/* ---- shared ------------------------------------------------------------------------------- */
+
+enum status appeals_req_ctx(struct request *req, struct db *db, struct appeal_ctx *cx)
+{
+	enum status st = appeal_ctx_init(cx, req->app, db, &req->arena, req->now);
+	if (st)
+		return st;
+	struct principal *u = req->user;
+	cx->actor = (struct appeal_actor){u->user_id, u->username, u->display_name, u->org_name,
+					  u->org_path, req->ip, req->id};
+	return ST_OK;
+}
+
+enum status appeals_req_fail(struct request *req, struct appeal_ctx *cx, enum status st)
+{
+	if (cx->allowed || st == ST_CONFLICT) {
+		json_t *list = json_array();
+		for (int a = 0; a < AA__COUNT; a++)
+			if (cx->allowed & (1u << a))
+				json_array_append_new(list, json_string(appeal_action_codes[a]));
+		json_decref(req->err_extra);
+		req->err_extra = json_pack("{s:o}", "allowed_actions", list);
+	}
+	if (cx->err_code || cx->err_message)
+		return req_fail(req, st, cx->err_code, cx->err_message, cx->err_field);
+	return st;
+}
+
+enum status appeals_load_visible(struct request *req, struct appeal_ctx *cx, int64_t id,
+				 struct appeal *a)
+{
+	struct scope s;
+	principal_scope(req->user, PERM_APPEAL_READ, &s);
+	struct db_val args[6];
+	scope_filter_args(&s, args);
+	args[5] = db_int(id);
+	bool found = false;
+	struct db_res *r = db_query(cx->db, &SQL_APPEAL_GET_SCOPED, args, 6);
+	if (db_next(r)) {
+		appeal_from_row(cx->arena, r, a);
+		found = true;
+	}
+	enum status st = db_done(r);
+	if (st)
+		return st;
+	if (!found)
+		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
+	return appeal_load_co(cx, a);
+}
+
+bool appeals_caller_sees(struct request *req, struct db *db, int64_t id)
+{
+	struct scope s;
+	principal_scope(req->user, PERM_APPEAL_READ, &s);
+	struct db_val args[6];
+	scope_filter_args(&s, args);
+	args[5] = db_int(id);
+	bool found = false;
+	struct db_res *r = db_query(db, &SQL_APPEAL_VISIBLE, args, 6);
+	if (db_next(r))
+		found = true;
+	return db_done(r) == ST_OK && found;
+}
+
+/* The enterprise's own view: only what is said to it. */
+static bool enterprise_view(const struct request *req, unsigned caps)
+{
+	return req->user->enterprise_id > 0 &&
+	       !(caps & (CAP_DISPATCHER | CAP_LEAD | CAP_CO | CAP_SUPERVISOR | CAP_LEADER));
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *ref(int64_t id, const char *name)
+{
+	return id ? json_pack("{s:I, s:s?}", "id", (json_int_t)id, "name", name) : json_null();
+}
+
+static const char *name_of(const char *const *codes, const char *const *names, const char *code)
+{
+	int i = appeal_code_index(codes, code);
+	return i >= 0 ? names[i] : code;
+}
+
+static enum appeal_colour colour_of(enum appeal_state s, const char *due, const char *today,
+				    const char *yellow_until)
+{
+	if (s == AS_SUSPENDED)
+		return AC_PAUSED;
+	if (s == AS_REPLIED || appeal_state_final(s))
+		return AC_NONE;
+	return appeal_colour(due, today, yellow_until, false);
+}
+
+static json_t *allowed_json(uint32_t set)
+{
+	json_t *list = json_array();
+	for (int a = 0; a < AA__COUNT; a++)
+		if (set & (1u << a))
+			json_array_append_new(list, json_string(appeal_action_codes[a]));
+	return list;
+}
+
+json_t *appeal_json(struct request *req, struct appeal_ctx *cx, const struct appeal *a,
+		    bool ent_view, const char *yellow_until)
+{
+	char number[32];
+	appeal_number(a->created_at, a->id, number, sizeof(number));
+	json_t *co = json_array();
+	for (int i = 0; i < a->nco; i++)
+		json_array_append_new(co, ref(a->co_id[i], a->co_name[i]));
+	enum appeal_colour colour = colour_of(a->state, a->due_date, cx->today, yellow_until);
+	json_t *o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)a->id, "number",
+		number, "title", a->title, "content", a->content, "channel", a->channel,
+		"channel_name", name_of(appeal_channel_codes, appeal_channel_names, a->channel),
+		"urgency", a->urgency, "urgency_name",
+		name_of(appeal_urgency_codes, appeal_urgency_names, a->urgency), "state",
+		appeal_state_codes[a->state]);
+	if (!o) {
+		json_decref(co);
+		return NULL;
+	}
+	json_object_set_new(o, "state_name", json_string(appeal_state_names[a->state]));
+	json_object_set_new(
+		o, "category",
+		json_pack("{s:I, s:s, s:{s:I, s:s}}", "id", (json_int_t)a->category_id, "name",
+			  a->category_name, "root", "id", (json_int_t)a->category_root, "name",
+			  a->category_root_name));
+	json_object_set_new(o, "enterprise",
+			    json_pack("{s:I, s:s, s:s?, s:s}", "id", (json_int_t)a->enterprise_id,
+				      "name", a->enterprise_name, "uscc", a->uscc, "region_code",
+				      a->region_code));
+	json_object_set_new(o, "home_org", ref(a->home_org_id, a->home_name));
+	json_object_set_new(o, "contact",
+			    json_pack("{s:b, s:o, s:o, s:o}", "allowed", a->contact_ok, "via",
+				      jstr(a->contact_via), "name", jstr(a->contact_name), "phone",
+				      jstr(a->contact_phone)));
+	json_object_set_new(o, "lead_unit", ref(a->lead_org_id, a->lead_name));
+	json_object_set_new(o, "co_units", co);
+	json_object_set_new(o, "suggested_unit", ent_view ? json_null()
+							  : ref(a->suggested_org_id,
+								a->suggested_name));
+	/* the answer reaches the enterprise only once it is given (not while under review) */
+	bool answer_visible = !ent_view || a->state != AS_PENDING_APPROVAL;
+	json_object_set_new(o, "outcome",
+			    a->outcome && answer_visible ? json_string(appeal_outcome_codes[a->outcome])
+							 : json_null());
+	json_object_set_new(o, "outcome_name",
+			    a->outcome && answer_visible ? json_string(appeal_outcome_names[a->outcome])
+							 : json_null());
+	json_object_set_new(o, "reply", answer_visible ? jstr(a->reply) : json_null());
+	json_object_set_new(o, "plan", answer_visible ? jstr(a->plan) : json_null());
+	json_object_set_new(o, "follow_up_on", answer_visible ? jstr(a->follow_up_on) : json_null());
+	json_object_set_new(o, "rating",
+			    a->rating ? json_string(appeal_rating_codes[a->rating]) : json_null());
+	json_object_set_new(o, "rating_name",
+			    a->rating ? json_string(appeal_rating_names[a->rating]) : json_null());
+	json_object_set_new(o, "rating_comment", jstr(a->rating_comment));
+	json_object_set_new(
+		o, "deadlines",
+		json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:i}", "accept", jstr(a->accept_due),
+			  "contact", jstr(a->contact_due), "interim", jstr(a->interim_due), "close",
+			  jstr(a->close_due), "rate", jstr(a->rate_due), "provisional",
+			  a->provisional, "close_workdays", a->close_span));
+	json_object_set_new(o, "due_date", jstr(a->due_date));
+	json_object_set_new(o, "colour", json_string(appeal_colour_codes[colour]));
+	json_object_set_new(o, "suspension",
+			    a->state == AS_SUSPENDED
+				    ? json_pack("{s:o, s:o, s:o}", "since", jstr(a->suspended_on),
+						"until", jstr(a->suspend_until), "reason",
+						jstr(a->suspend_reason))
+				    : json_null());
+	json_object_set_new(o, "paused_workdays", json_integer(a->paused_total));
+	json_object_set_new(o, "extension",
+			    json_pack("{s:b, s:b, s:i, s:o}", "granted", a->extended, "pending",
+				      a->extension_pending, "days", a->extension_days, "reason",
+				      ent_view ? json_null() : jstr(a->extension_reason)));
+	json_object_set_new(o, "reopen_count", json_integer(a->reopen_count));
+	json_object_set_new(o, "late", json_boolean(a->late));
+	json_object_set_new(o, "on_time", a->outcome && answer_visible ? json_boolean(a->on_time)
+								       : json_null());
+	json_object_set_new(o, "handling_workdays",
+			    a->outcome && answer_visible ? json_integer(a->close_workdays)
+							 : json_null());
+	if (!ent_view) {
+		json_object_set_new(o, "return_count", json_integer(a->return_count));
+		json_object_set_new(o, "supervision_open", json_integer(a->supervision_open));
+		json_object_set_new(
+			o, "escalation",
+			a->escalated_level
+				? json_pack("{s:i, s:o, s:o}", "level", a->escalated_level, "to",
+					    ref(a->escalated_to, a->escalated_to_name), "at",
+					    json_time(req, a->escalated_at))
+				: json_null());
+		json_object_set_new(o, "duplicate_of",
+				    a->duplicate_of ? json_integer(a->duplicate_of) : json_null());
+		json_object_set_new(o, "duplicate_reason", jstr(a->duplicate_reason));
+	}
+	json_object_set_new(o, "created_by", ref(a->created_by, a->creator_name));
+	static const char *const times[] = {"created_at", "accepted_at", "assigned_at",
+					    "started_at", "contacted_at", "interim_at",
+					    "replied_at", "closed_at", "updated_at"};
+	int64_t tv[] = {a->created_at, a->accepted_at, a->assigned_at, a->started_at,
+			a->contacted_at, a->interim_at, a->replied_at, a->closed_at, a->updated_at};
+	for (size_t i = 0; i < sizeof(tv) / sizeof(tv[0]); i++)
+		json_object_set_new(o, times[i], json_time(req, tv[i]));
+	struct appeal_facts f;
+	appeal_facts_of(a, &f);
+	json_object_set_new(o, "allowed_actions", allowed_json(appeal_allowed(&f, cx->caps)));
+	return o;
+}
+
+/* A row of LIST_COLUMNS. */
+static json_t *list_row_json(struct request *req, struct db_res *r, const char *today,
+			     const char *yellow_until, bool ent_view)
+{
+	char number[32];
+	int64_t id = db_col_int(r, 0), created = db_col_int(r, 12);
+	appeal_number(created, id, number, sizeof(number));
+	const char *state = db_col_text(r, 2), *due = db_col_text(r, 11);
+	int s = appeal_code_index(appeal_state_codes, state);
+	const char *channel = db_col_text(r, 8), *urgency = db_col_text(r, 7);
+	enum appeal_colour colour =
+		colour_of(s >= 0 ? (enum appeal_state)s : AS_SUBMITTED, due, today, yellow_until);
+	const char *outcome = db_col_text(r, 21), *rating = db_col_text(r, 22);
+	bool pending = s == AS_PENDING_APPROVAL;
+	json_t *o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
+		" s:b, s:i, s:o, s:o, s:s}",
+		"id", (json_int_t)id, "number", number, "title", db_col_text(r, 1), "state", state,
+		"state_name", s >= 0 ? appeal_state_names[s] : state, "enterprise",
+		ref(db_col_int(r, 3), db_col_text(r, 4)), "category",
+		ref(db_col_int(r, 5), db_col_text(r, 6)), "urgency", urgency, "urgency_name",
+		name_of(appeal_urgency_codes, appeal_urgency_names, urgency), "channel", channel,
+		"channel_name", name_of(appeal_channel_codes, appeal_channel_names, channel),
+		"lead_unit", db_col_null(r, 9) ? json_null() : ref(db_col_int(r, 9), db_col_text(r, 10)),
+		"due_date", jstr(due), "colour", appeal_colour_codes[colour], "created_at",
+		json_time(req, created), "updated_at", json_time(req, db_col_int(r, 13)), "late",
+		db_col_int(r, 14) != 0, "reopen_count", (int)db_col_int(r, 16), "outcome",
+		outcome && !(ent_view && pending) ? json_string(outcome) : json_null(), "rating",
+		jstr(rating), "region_code", db_col_text(r, 23));
+	if (o && !ent_view) {
+		json_object_set_new(o, "escalated", json_boolean(db_col_int(r, 15) > 0));
+		json_object_set_new(o, "return_count", json_integer(db_col_int(r, 17)));
+		json_object_set_new(o, "supervision_open", json_integer(db_col_int(r, 19)));
+		json_object_set_new(o, "extension_pending", json_boolean(db_col_int(r, 20) != 0));
+	}
+	if (o)
+		json_object_set_new(o, "rate_due", jstr(db_col_text(r, 18)));
+	return o;
+}
+
+/* The last date that is still "due soon": today plus the configured working days. */
+static enum status yellow_until(struct appeal_ctx *cx, const char **out)
+{
+	bool prov = false;
+	return appeal_deadline(cx, cx->today, cx->set.yellow_days, out, &prov);
+}
+
+/* ---- the queue -------------------------------------------------------------------------------- */
+
+static enum status q_month_ts(struct request *req, const char *name, const char *label,
+			      int64_t *out, bool end)
+{
+	struct date d;
+	bool present;
+	*out = 0;
+	enum status st = q_date(req, name, label, &d, &present);
+	if (st || !present)
+		return st;
+	if (end && date_add_days(d, 1, &d))
+		return req_fail(req, ST_INVALID, "invalid_date", "日期超出范围", name);
+	if (date_local_midnight_ts(d, out))
+		return req_fail(req, ST_INVALID, "invalid_date", "日期超出范围", name);
+	return ST_OK;
+}
+
+static enum status check_states(struct request *req, const char *list, bool *single)
+{
+	*single = false;
+	if (!list)
+		return ST_OK;
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", list);
+	int n = 0;
+	for (char *p = buf; p && *p;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (appeal_code_index(appeal_state_codes, p) < 0)
+			return req_failf(req, ST_INVALID, "invalid_choice", "state",
+					 "没有这种诉求状态：%s", p);
+		n++;
+		p = comma ? comma + 1 : NULL;
+	}
+	*single = n == 1;
+	return ST_OK;
+}
+
+enum status appeals_list(struct request *req)
+{
+	static const char *const sorts[] = {"new", "old", "due", NULL};
+	static const char *const colours[] = {"red", "yellow", "green", NULL};
+	const char *state, *urgency, *channel, *region, *colour, *q, *sort;
+	int64_t category, lead, enterprise, escalated, late, from_ts, to_ts;
+	struct paging pg;
+	struct db *db;
+	enum status st;
+	if ((st = q_str(req, "state", "状态", 200, &state)) ||
+	    (st = q_int(req, "category_id", "分类", 1, INT64_MAX, 0, &category)) ||
+	    (st = q_str(req, "urgency", "紧急程度", 16, &urgency)) ||
+	    (st = q_str(req, "channel", "渠道", 16, &channel)) ||
+	    (st = q_int(req, "lead_org_id", "主办单位", 1, INT64_MAX, 0, &lead)) ||
+	    (st = q_int(req, "enterprise_id", "企业", 1, INT64_MAX, 0, &enterprise)) ||
+	    (st = q_str(req, "region_code", "行政区划", 6, &region)) ||
+	    (st = q_str(req, "colour", "时限状态", 8, &colour)) ||
+	    (st = q_int(req, "escalated", "已升级", 0, 1, -1, &escalated)) ||
+	    (st = q_int(req, "late", "曾逾期", 0, 1, -1, &late)) ||
+	    (st = q_str(req, "q", "搜索词", 100, &q)) ||
+	    (st = q_str(req, "sort", "排序", 8, &sort)) ||
+	    (st = q_month_ts(req, "from", "开始日期", &from_ts, false)) ||
+	    (st = q_month_ts(req, "to", "结束日期", &to_ts, true)) || (st = q_paging(req, &pg)))
+		return st;
+	bool single;
+	if ((st = check_states(req, state, &single)))
+		return st;
+	int sort_i = sort ? appeal_code_index(sorts, sort) : 0;
+	if (sort_i < 0)
+		return req_fail(req, ST_INVALID, "invalid_choice", "排序应为 new、old 或 due", "sort");
+	if (colour && appeal_code_index(colours, colour) < 0)
+		return req_fail(req, ST_INVALID, "invalid_choice",
+				"时限状态应为 red、yellow 或 green", "colour");
+	if (urgency && appeal_code_index(appeal_urgency_codes, urgency) < 0)
+		return req_fail(req, ST_INVALID, "invalid_choice", "紧急程度应为 normal 或 urgent",
+				"urgency");
+	if (channel && appeal_code_index(appeal_channel_codes, channel) < 0)
+		return req_fail(req, ST_INVALID, "invalid_choice",
+				"渠道应为 self、visit、hotline、phone、letter 或 other", "channel");
+	struct appeal_query query = {0};
+	int64_t number_id = 0;
+	if (q) {
+		number_id = appeal_number_id(q);
+		if (!number_id && appeal_query_parse(q, &query))
+			return req_fail(req, ST_INVALID, "invalid_query",
+					"搜索词最多3个，每个不超过50个字", "q");
+	}
+	if ((st = req_db(req, &db)))
+		return st;
+	struct appeal_ctx cx;
+	const char *yellow;
+	if ((st = appeal_ctx_init(&cx, req->app, db, &req->arena, req->now)) ||
+	    (st = yellow_until(&cx, &yellow)))
+		return st;
+
+	struct db_val a[26];
+	scope_filter(req, a);
+	a[5] = db_text(state);
+	a[6] = db_id_or_null(category);
+	a[7] = db_text(urgency);
+	a[8] = db_text(channel);
+	a[9] = db_id_or_null(lead);
+	a[10] = db_id_or_null(enterprise);
+	a[11] = db_text(region);
+	a[12] = db_text(colour);
+	a[13] = db_text(cx.today);
+	a[14] = db_text(yellow);
+	a[15] = from_ts ? db_int(from_ts) : db_null();
+	a[16] = to_ts ? db_int(to_ts) : db_null();
+	a[17] = escalated >= 0 ? db_int(escalated) : db_null();
+	a[18] = late >= 0 ? db_int(late) : db_null();
+	a[19] = db_id_or_null(number_id);
+	bool search = query.nterms > 0;
+	a[20] = search ? db_text(db_kind(db) == DB_POSTGRES ? query.grams : query.match) : db_null();
+	for (int i = 0; i < 3; i++)
+		a[21 + i] = search && i < query.nterms ? db_text(query.term[i]) : db_null();
+	a[24] = db_int(COUNT_CAP + 1);
+	a[25] = db_int(0);
+	const struct sql *list, *count;
+	if (search) {
+		list = &SQL_LIST_SEARCH;
+		count = &SQL_COUNT_SEARCH;
+	} else if (single) {
+		list = sort_i == 0 ? &SQL_LIST_STATE_NEW : sort_i == 1 ? &SQL_LIST_STATE_OLD
+								       : &SQL_LIST_STATE_DUE;
+		count = &SQL_COUNT_STATE;
+	} else {
+		list = sort_i == 0 ? &SQL_LIST_NEW : sort_i == 1 ? &SQL_LIST_OLD : &SQL_LIST_DUE;
+		count = &SQL_COUNT;
+	}
+	int64_t total;
+	if ((st = db_int1(db, count, a, 26, &total)))
+		return st;
+	a[24] = db_int(pg.size);
+	a[25] = db_int(pg.offset);
+	bool ent_view = req->user->enterprise_id > 0;
+	json_t *items = json_array();
+	struct db_res *r = db_query(db, list, a, 26);
+	while (db_next(r))
+		json_array_append_new(items, list_row_json(req, r, cx.today, yellow, ent_view));
+	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	bool exact = total <= COUNT_CAP;
+	json_t *env = list_envelope(items, exact ? total : COUNT_CAP, &pg);
+	json_object_set_new(env, "total_exact", json_boolean(exact));
+	return reply_json(req, 200, env);
+}
+
+/* ---- my work ------------------------------------------------------------------------------ */
+
+static const struct {
+	const struct sql *sql;
+	enum perm perm;
+	const char *reason;
+} work_parts[] = {
+	{&SQL_WORK_DISPATCH, PERM_APPEAL_DISPATCH, "dispatch"},
+	{&SQL_WORK_LEAD, PERM_APPEAL_HANDLE, "handle"},
+	{&SQL_WORK_CO, PERM_APPEAL_HANDLE, "co_handle"},
+	{&SQL_WORK_SUPERVISE, PERM_APPEAL_SUPERVISE, "review"},
+	{&SQL_WORK_APPROVE, PERM_APPEAL_APPROVE, "approve"},
+	{&SQL_WORK_ENTERPRISE, PERM_APPEAL_CREATE, "enterprise"},
+};
+
+static int by_due(const void *x, const void *y)
+{
+	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
+	const char *da = json_string_value(json_object_get(a, "due_date"));
+	const char *db_ = json_string_value(json_object_get(b, "due_date"));
+	if (!da)
+		da = json_string_value(json_object_get(a, "rate_due"));
+	if (!db_)
+		db_ = json_string_value(json_object_get(b, "rate_due"));
+	int c = !da ? (db_ ? 1 : 0) : !db_ ? -1 : strcmp(da, db_);
+	if (c)
+		return c;
+	json_int_t ia = json_integer_value(json_object_get(a, "id"));
+	json_int_t ib = json_integer_value(json_object_get(b, "id"));
+	return ia < ib ? -1 : ia > ib;
+}
+
+enum status appeals_work(struct request *req)
+{
+	struct db *db;
+	enum status st;
+	if ((st = req_db(req, &db)))
+		return st;
+	struct appeal_ctx cx;
+	const char *yellow;
+	if ((st = appeal_ctx_init(&cx, req->app, db, &req->arena, req->now)) ||
+	    (st = yellow_until(&cx, &yellow)))
+		return st;
+	json_t *by_id = json_object();
+	bool ent_view = req->user->enterprise_id > 0;
+	for (size_t i = 0; i < sizeof(work_parts) / sizeof(work_parts[0]); i++) {
+		if (!permset_has(&req->user->perms, work_parts[i].perm))
+			continue;
+		if (work_parts[i].sql == &SQL_WORK_ENTERPRISE && req->user->enterprise_id <= 0)
+			continue;
+		struct scope s;
+		principal_scope(req->user, work_parts[i].perm, &s);
+		struct db_val a[7];
+		scope_filter_args(&s, a);
+		a[5] = db_int(req->user->user_id);
+		a[6] = db_int(200);
+		struct db_res *r = db_query(db, work_parts[i].sql, a, 7);
+		while (db_next(r)) {
+			char key[24];
+			snprintf(key, sizeof(key), "%lld", (long long)db_col_int(r, 0));
+			json_t *item = json_object_get(by_id, key);
+			if (!item) {
+				item = list_row_json(req, r, cx.today, yellow, ent_view);
+				if (!item)
+					continue;
+				json_object_set_new(item, "reasons", json_array());
+				json_object_set_new(by_id, key, item);
+			}
+			json_array_append_new(json_object_get(item, "reasons"),
+					      json_string(work_parts[i].reason));
+		}
+		if ((st = db_done(r))) {
+			json_decref(by_id);
+			return st;
+		}
+	}
+	size_t n = json_object_size(by_id), k = 0;
+	json_t **arr = calloc(n ? n : 1, sizeof(*arr));
+	if (!arr) {
+		json_decref(by_id);
+		return ST_NOMEM;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(by_id, key, v) arr[k++] = v;
+	qsort(arr, n, sizeof(*arr), by_due);
+	json_t *items = json_array();
+	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "red", 0, "yellow", 0, "green",
+				   0, "paused", 0, "none", 0, "total", (int)n);
+	for (size_t i = 0; i < n; i++) {
+		const char *c = json_string_value(json_object_get(arr[i], "colour"));
+		json_object_set_new(counts, c,
+				    json_integer(json_integer_value(json_object_get(counts, c)) + 1));
+		if (i < 100)
+			json_array_append(items, arr[i]);
+	}
+	free(arr);
+	json_decref(by_id);
+	return reply_json(req, 200, json_pack("{s:o, s:o, s:I}", "items", items, "counts", counts,
+					      "total", (json_int_t)n));
+}
+
+/* ---- one appeal ---------------------------------------------------------------------------- */
+
+static enum status detail_json(struct request *req, struct appeal_ctx *cx, const struct appeal *a,
+			       json_t **out)
+{
+	*out = NULL;
+	bool ent = enterprise_view(req, cx->caps);
+	const char *yellow;
+	enum status st = yellow_until(cx, &yellow);
+	if (st)
+		return st;
+	json_t *o = appeal_json(req, cx, a, ent, yellow);
+	if (!o)
+		return ST_NOMEM;
+	req_own_json(req, o);
+	/* working days left (negative: late) on the current deadline */
+	json_t *left = json_null();
+	if (a->due_date && !appeal_state_final(a->state) && a->state != AS_REPLIED) {
+		bool prov = false;
+		int n = 0;
+		if (strcmp(a->due_date, cx->today) >= 0)
+			st = appeal_workdays(cx, cx->today, a->due_date, &n, &prov);
+		else if (!(st = appeal_workdays(cx, a->due_date, cx->today, &n, &prov)))
+			n = -n;
+		if (st)
+			return st;
+		left = json_integer(n);
+	}
+	json_object_set_new(o, "workdays_left", left);
+	json_t *timeline = json_array();
+	json_object_set_new(o, "timeline", timeline);
+	struct db_res *r = db_query(cx->db, &SQL_EVENT_LIST, DB_ARGS(db_int(a->id), db_int(ent)));
+	while (db_next(r)) {
+		const char *action = db_col_text(r, 5), *detail = db_col_text(r, 10);
+		int ai = appeal_code_index(appeal_action_codes, action);
+		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+		const char *from = db_col_text(r, 6), *to = db_col_text(r, 7);
+		int fi = appeal_code_index(appeal_state_codes, from),
+		    ti = appeal_code_index(appeal_state_codes, to);
+		json_array_append_new(
+			timeline,
+			json_pack("{s:I, s:o, s:s, s:s, s:{s:s, s:s?}, s:o, s:o, s:o, s:b, s:o, s:o}",
+				  "id", (json_int_t)db_col_int(r, 0), "at",
+				  json_time(req, db_col_int(r, 1)), "action", action, "action_name",
+				  ai >= 0 ? appeal_action_names[ai]
+					  : strcmp(action, "file") == 0 ? "提交诉求" : action,
+				  "actor", "name", db_col_text(r, 3), "org", db_col_text(r, 4),
+				  "from_state", jstr(from), "to_state", jstr(to), "to_state_name",
+				  ti >= 0 ? json_string(appeal_state_names[ti]) : json_null(),
+				  "public", db_col_int(r, 8) != 0, "message", jstr(db_col_text(r, 9)),
+				  "detail", d ? d : json_null()));
+		(void)fi;
+	}
+	if ((st = db_done(r)))
+		return st;
+	json_t *files = json_array();
+	json_object_set_new(o, "attachments", files);
+	r = db_query(cx->db, &SQL_FILE_LIST, DB_ARGS(db_int(a->id), db_int(ent)));
+	while (db_next(r)) {
+		int k = appeal_code_index((const char *const[]){"unknown", "jpeg", "png", "gif",
+								 "webp", "bmp", "pdf", "docx",
+								 "xlsx", "pptx", "ole", NULL},
+					  db_col_text(r, 2));
+		json_array_append_new(
+			files,
+			json_pack("{s:I, s:s, s:s, s:s, s:I, s:b, s:s, s:o, s:s}", "id",
+				  (json_int_t)db_col_int(r, 0), "name", db_col_text(r, 1), "kind",
+				  db_col_text(r, 2), "mime",
+				  appeal_file_mime(k > 0 ? (enum appeal_file_kind)k : AF_UNKNOWN),
+				  "size_bytes", (json_int_t)db_col_int(r, 3), "internal",
+				  db_col_int(r, 4) != 0, "uploaded_by", db_col_text(r, 5),
+				  "uploaded_at", json_time(req, db_col_int(r, 6)), "url",
+				  arena_printf(&req->arena, "/api/v1/appeals/%lld/attachments/%lld",
+					       (long long)a->id, (long long)db_col_int(r, 0))));
+	}
+	if ((st = db_done(r)))
+		return st;
+	if (!ent) {
+		json_t *sups = json_array();
+		json_object_set_new(o, "supervisions", sups);
+		r = db_query(cx->db, &SQL_SUP_LIST, DB_ARGS(db_int(a->id)));
+		while (db_next(r))
+			json_array_append_new(
+				sups,
+				json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b}", "id",
+					  (json_int_t)db_col_int(r, 0), "by", db_col_text(r, 2),
+					  "note", db_col_text(r, 3), "due_date", db_col_text(r, 4),
+					  "created_at", json_time(req, db_col_int(r, 5)),
+					  "answered_at",
+					  db_col_null(r, 6) ? json_null()
+							    : json_time(req, db_col_int(r, 6)),
+					  "answered_by", jstr(db_col_text(r, 7)), "answer",
+					  jstr(db_col_text(r, 8)), "late",
+					  db_col_null(r, 6) &&
+						  strcmp(db_col_text(r, 4), cx->today) < 0));
+		if ((st = db_done(r)))
+			return st;
+	}
+	*out = json_incref(o);
+	return ST_OK;
+}
+
+enum status appeals_get(struct request *req)
+{
+	int64_t id;
+	struct db *db;
+	struct appeal_ctx cx;
+	struct appeal a;
+	json_t *o;
+	enum status st;
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
+	    (st = appeals_req_ctx(req, db, &cx)) || (st = appeals_load_visible(req, &cx, id, &a)))
+		return st;
+	cx.caps = appeal_caps_of(req->user, &a);
+	if ((st = detail_json(req, &cx, &a, &o)))
+		return st;
+	return reply_json(req, 200, o);
+}
+
+/* ---- filing ------------------------------------------------------------------------------- */
+
+static bool phone_ok(const char *s)
+{
+	size_t digits = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != '+' && *p != ' ')
+			return false;
+	}
+	return digits >= 7 && digits <= 15;
+}
+
+/* The duplicate guard: appeals of the same enterprise within the window whose title or content
+ * is nearly the same. */
+static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
+				   const struct appeal *a, json_t **out, int64_t *best_id)
+{
+	*out = json_array();
+	*best_id = 0;
+	double best = 0;
+	int64_t since = cx->now - (int64_t)cx->set.duplicate_days * 86400;
+	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT,
+				    DB_ARGS(db_int(a->enterprise_id), db_int(since)));
+	while (db_next(r)) {
+		double st = appeal_similarity(a->title, db_col_text(r, 1));
+		double sc = appeal_similarity(a->content, db_col_text(r, 2));
+		double sim = st > sc ? st : sc;
+		if (sim < DUPLICATE_SIMILARITY)
+			continue;
+		char number[32];
+		int64_t id = db_col_int(r, 0);
+		appeal_number(db_col_int(r, 4), id, number, sizeof(number));
+		int s = appeal_code_index(appeal_state_codes, db_col_text(r, 3));
+		json_array_append_new(
+			*out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i}", "id", (json_int_t)id,
+					"number", number, "title", db_col_text(r, 1), "state",
+					db_col_text(r, 3), "state_name",
+					s >= 0 ? appeal_state_names[s] : "", "created_at",
+					json_time(req, db_col_int(r, 4)), "similarity",
+					(int)(sim * 100)));
+		if (sim > best) {
+			best = sim;
+			*best_id = id;
+		}
+	}
+	return db_done(r);
+}
+
+enum status appeals_create(struct request *req)
+{
+	static const char *const fields[] = {
+		"enterprise_id", "channel", "title", "content", "category_id", "urgency",
+		"contact_ok", "contact_via", "contact_name", "contact_phone", "duplicate_reason",
+		NULL};
+	json_t *body;
+	const char *title, *content, *contact_name, *contact_phone, *dup_reason;
+	int64_t enterprise_id = 0, category_id = 0;
+	int channel = -1, urgency = 0, via = -1;
+	bool contact_ok = true;
+	struct db *db;
+	enum status st;
+	if ((st = req_json(req, &body)) || (st = in_only(req, body, fields)) ||
+	    (st = in_int(req, body, "enterprise_id", "企业", 0, 1, INT64_MAX, &enterprise_id,
+			 NULL)) ||
+	    (st = in_enum(req, body, "channel", "诉求渠道", 0, appeal_channel_codes, &channel,
+			  NULL)) ||
+	    (st = in_str(req, body, "title", "诉求标题", IN_REQUIRED | IN_TRIM, 60, &title, NULL)) ||
+	    (st = in_str(req, body, "content", "诉求内容", IN_REQUIRED | IN_TRIM, 5000, &content,
+			 NULL)) ||
+	    (st = in_int(req, body, "category_id", "诉求分类", IN_REQUIRED, 1, INT64_MAX,
+			 &category_id, NULL)) ||
+	    (st = in_enum(req, body, "urgency", "紧急程度", 0, appeal_urgency_codes, &urgency,
+			  NULL)) ||
+	    (st = in_bool(req, body, "contact_ok", "是否同意联系", 0, &contact_ok, NULL)) ||
+	    (st = in_enum(req, body, "contact_via", "联系方式", 0, appeal_contact_codes, &via,
+			  NULL)) ||
+	    (st = in_str(req, body, "contact_name", "联系人", IN_TRIM, 30, &contact_name, NULL)) ||
+	    (st = in_str(req, body, "contact_phone", "联系电话", IN_TRIM, 20, &contact_phone,
+			 NULL)) ||
+	    (st = in_str(req, body, "duplicate_reason", "重复提交的理由", IN_TRIM, 500,
+			 &dup_reason, NULL)))
+		return st;
+	if (contact_phone && *contact_phone && !phone_ok(contact_phone))
+		return req_fail(req, ST_INVALID, "invalid_phone", "联系电话格式不正确", "contact_phone");
+	if (contact_ok && via < 0)
+		via = 0;
+	struct principal *u = req->user;
+	bool as_enterprise = u->enterprise_id > 0;
+	if (as_enterprise) {
+		/* an enterprise files for itself, and its channel is its own report */
+		if (enterprise_id && enterprise_id != u->enterprise_id)
+			return req_fail(req, ST_INVALID, "not_own_enterprise",
+					"企业用户只能为本企业提交诉求", "enterprise_id");
+		if (channel > 0)
+			return req_fail(req, ST_INVALID, "invalid_choice",
+					"企业自行提交的诉求，渠道为“企业自报”", "channel");
+		enterprise_id = u->enterprise_id;
+		channel = 0;
+	} else {
+		if (!enterprise_id)
+			return req_fail(req, ST_INVALID, "required", "请选择诉求企业", "enterprise_id");
+		if (channel < 0)
+			return req_fail(req, ST_INVALID, "required", "请选择诉求渠道", "channel");
+	}
+	if ((st = req_db(req, &db)))
+		return st;
+	struct appeal_ctx cx;
+	if ((st = appeals_req_ctx(req, db, &cx)))
+		return st;
+	struct appeal a;
+	memset(&a, 0, sizeof(a));
+	/* the enterprise, within the caller's scope */
+	bool found = false;
+	const char *ent_status = NULL;
+	struct db_res *r = db_query(db, &SQL_ENT_FOR_APPEAL, DB_ARGS(db_int(enterprise_id)));
+	if (db_next(r)) {
+		a.enterprise_id = db_col_int(r, 0);
+		a.home_org_id = db_col_int(r, 1);
+		a.home_path = arena_strdup(&req->arena, db_col_text(r, 2));
+		a.region_code = arena_strdup(&req->arena, db_col_text(r, 3));
+		a.enterprise_name = arena_strdup(&req->arena, db_col_text(r, 4));
+		ent_status = arena_strdup(&req->arena, db_col_text(r, 5));
+		found = true;
+	}
+	if ((st = db_done(r)))
+		return st;
+	if (!found || !(as_enterprise ||
+			scope_allows(&req->scope, a.home_path, a.home_org_id, 0, a.enterprise_id)))
+		return req_fail(req, ST_INVALID, "invalid_enterprise",
+				"企业不存在或不在您的服务范围内", "enterprise_id");
+	if (ent_status && strcmp(ent_status, "deregistered") == 0)
+		return req_fail(req, ST_INVALID, "invalid_enterprise", "该企业已注销，不能提交诉求",
+				"enterprise_id");
+	/* the category: in use, its top level in use */
+	found = false;
+	bool active = false;
+	r = db_query(db, &SQL_CAT_FOR_FILING, DB_ARGS(db_int(category_id)));
+	if (db_next(r)) {
+		found = true;
+		a.category_id = db_col_int(r, 0);
+		a.category_root = db_col_int(r, 1);
+		active = strcmp(db_col_text(r, 2), "active") == 0 &&
+			 strcmp(db_col_text(r, 3), "active") == 0;
+		a.category_name = arena_strdup(&req->arena, db_col_text(r, 4));
+	}
+	if ((st = db_done(r)))
+		return st;
+	if (!found || !active)
+		return req_fail(req, ST_INVALID, "invalid_category", "诉求分类不存在或已停用",
+				"category_id");
+	a.created_by = u->user_id;
+	a.channel = appeal_channel_codes[channel];
+	a.title = title;
+	a.content = content;
+	a.urgency = appeal_urgency_codes[urgency];
+	a.contact_ok = contact_ok;
+	a.contact_via = contact_ok && via >= 0 ? appeal_contact_codes[via] : NULL;
+	a.contact_name = contact_name;
+	a.contact_phone = contact_phone;
+
+	if ((st = db_begin(db)))
+		return st;
+	json_t *dups = NULL;
+	int64_t best = 0;
+	st = find_duplicates(req, &cx, &a, &dups, &best);
+	if (!st && json_array_size(dups) && !(dup_reason && *dup_reason)) {
+		db_rollback(db);
+		json_decref(req->err_extra);
+		req->err_extra = json_pack("{s:o}", "duplicates", dups);
+		return req_fail(req, ST_CONFLICT, "possible_duplicate",
+				"本企业近期已提交过内容相近的诉求。如确需再次提交，请填写理由",
+				"duplicate_reason");
+	}
+	json_decref(dups);
+	if (!st && best) {
+		a.duplicate_of = best;
+		a.duplicate_reason = dup_reason;
+	}
+	if (!st)
+		st = appeal_file(&cx, &a);
+	if (!st)
+		st = db_commit(db);
+	else
+		db_rollback(db);
+	if (st)
+		return appeals_req_fail(req, &cx, st);
+	struct appeal saved;
+	json_t *o;
+	if ((st = appeals_load_visible(req, &cx, a.id, &saved)))
+		return st;
+	cx.caps = appeal_caps_of(u, &saved);
+	if ((st = detail_json(req, &cx, &saved, &o)))
+		return st;
+	return reply_json(req, 201, o);
+}
+
+/* ---- actions ------------------------------------------------------------------------------ */
+
+/* The member of the body each action's text comes from. */
+static const struct {
+	const char *key, *label;
+} action_text[AA__COUNT] = {
+	[AA_ACCEPT] = {"note", "受理意见"},
+	[AA_REJECT] = {"reason", "不予受理理由"},
+	[AA_ASSIGN] = {"note", "交办意见"},
+	[AA_RETURN] = {"reason", "回退理由"},
+	[AA_START] = {"note", "说明"},
+	[AA_CONTACT] = {"note", "联系情况"},
+	[AA_INTERIM_REPLY] = {"message", "阶段性答复"},
+	[AA_REPLY] = {"message", "答复内容"},
+	[AA_CO_OPINION] = {"message", "协办意见"},
+	[AA_SUSPEND] = {"reason", "挂起原因"},
+	[AA_RESUME] = {"note", "说明"},
+	[AA_SUPPLEMENT] = {"message", "补充内容"},
+	[AA_WITHDRAW] = {"reason", "撤回原因"},
+	[AA_REQUEST_EXTENSION] = {"reason", "延期理由"},
+	[AA_APPROVE_EXTENSION] = {"note", "审批意见"},
+	[AA_DENY_EXTENSION] = {"reason", "不批准理由"},
+	[AA_APPROVE_CLOSE] = {"note", "审核意见"},
+	[AA_DENY_CLOSE] = {"reason", "退回理由"},
+	[AA_EVALUATE] = {"comment", "评价意见"},
+	[AA_CLOSE] = {"note", "说明"},
+	[AA_REOPEN] = {"reason", "重办理由"},
+	[AA_SUPERVISE] = {"note", "督办意见"},
+	[AA_ANSWER_SUPERVISION] = {"answer", "督办答复"},
+	[AA_ESCALATE] = {"note", "升级原因"},
+};
+
+/* The action a route names: the last segment of its pattern. */
+static int route_action(const struct request *req)
+{
+	const char *slash = strrchr(req->route->pattern, '/');
+	return slash ? appeal_code_index(appeal_action_codes, slash + 1) : -1;
+}
+
+static enum status read_input(struct request *req, json_t *body, enum appeal_action act,
+			      struct appeal_input *in)
+{
+	static const char *const days_label = "天数";
+	enum status st;
+	memset(in, 0, sizeof(*in));
+	/* only the members this action takes */
+	const char *allowed[8] = {action_text[act].key};
+	int n = 1;
+	if ((st = in_str(req, body, action_text[act].key, action_text[act].label, IN_TRIM, 2000,
+			 &in->message, NULL)))
+		return st;
+	if (in->message && !*in->message)
+		in->message = NULL;
+	switch (act) {
+	case AA_ASSIGN: {
+		json_t *co = json_object_get(body, "co_org_ids");
+		allowed[n++] = "lead_org_id";
+		allowed[n++] = "co_org_ids";
+		if ((st = in_int(req, body, "lead_org_id", "主办单位", 0, 1, INT64_MAX,
+				 &in->lead_org_id, NULL)))
+			return st;
+		if (co && !json_is_null(co)) {
+			if (!json_is_array(co) || json_array_size(co) > APPEAL_MAX_CO)
+				return req_failf(req, ST_INVALID, "wrong_type", "co_org_ids",
+						 "协办单位应为单位编号的列表，最多%d个", APPEAL_MAX_CO);
+			size_t i;
+			json_t *v;
+			json_array_foreach(co, i, v)
+			{
+				if (!json_is_integer(v) || json_integer_value(v) < 1)
+					return req_fail(req, ST_INVALID, "wrong_type",
+							"协办单位应为单位编号", "co_org_ids");
+				in->co_org_id[in->nco++] = json_integer_value(v);
+			}
+		}
+		break;
+	}
+	case AA_CONTACT: {
+		int via = -1;
+		allowed[n++] = "via";
+		if ((st = in_enum(req, body, "via", "联系方式", IN_REQUIRED, appeal_contact_codes, &via,
+				  NULL)))
+			return st;
+		in->via = appeal_contact_codes[via];
+		break;
+	}
+	case AA_REPLY: {
+		int outcome = -1;
+		allowed[n++] = "outcome";
+		allowed[n++] = "plan";
+		allowed[n++] = "follow_up_on";
+		static const char *const outcomes[] = {"solved", "explained", "not_yet", NULL};
+		struct date d;
+		bool has_date = false;
+		if ((st = in_enum(req, body, "outcome", "答复结果", IN_REQUIRED, outcomes, &outcome,
+				  NULL)) ||
+		    (st = in_str(req, body, "plan", "后续工作计划", IN_TRIM, 2000, &in->plan, NULL)) ||
+		    (st = in_date(req, body, "follow_up_on", "计划办理日期", 0, &d, &has_date)))
+			return st;
+		in->outcome = outcome + 1;
+		if (has_date) {
+			char buf[DATE_TEXT_SIZE];
+			date_format(d, buf, sizeof(buf));
+			in->follow_up_on = arena_strdup(&req->arena, buf);
+		}
+		break;
+	}
+	case AA_SUSPEND:
+	case AA_REQUEST_EXTENSION: {
+		int64_t days = 0;
+		allowed[n++] = "days";
+		if ((st = in_int(req, body, "days", days_label,
+				 act == AA_REQUEST_EXTENSION ? IN_REQUIRED : 0, 1, 60, &days, NULL)))
+			return st;
+		in->days = (int)days;
+		break;
+	}
+	case AA_EVALUATE: {
+		int rating = -1;
+		allowed[n++] = "rating";
+		static const char *const ratings[] = {"satisfied", "basically_satisfied",
+						      "unsatisfied", NULL};
+		if ((st = in_enum(req, body, "rating", "评价", IN_REQUIRED, ratings, &rating, NULL)))
+			return st;
+		in->rating = rating + 1;
+		break;
+	}
+	case AA_SUPERVISE: {
+		struct date d;
+		bool has = false;
+		allowed[n++] = "due_date";
+		if ((st = in_date(req, body, "due_date", "督办期限", 0, &d, &has)))
+			return st;
+		if (has) {
+			char buf[DATE_TEXT_SIZE];
+			date_format(d, buf, sizeof(buf));
+			in->due_date = arena_strdup(&req->arena, buf);
+		}
+		break;
+	}
+	case AA_ANSWER_SUPERVISION:
+		allowed[n++] = "supervision_id";
+		if ((st = in_int(req, body, "supervision_id", "督办", 0, 1, INT64_MAX,
+				 &in->supervision_id, NULL)))
+			return st;
+		break;
+	default:
+		break;
+	}
+	allowed[n] = NULL;
+	return in_only(req, body, allowed);
+}
+
+enum status appeals_action(struct request *req)
+{
+	int act = route_action(req);
+	int64_t id;
+	json_t *body;
+	struct db *db;
+	enum status st;
+	if (act < 0 || act == AA_CLOSE)
+		return ST_INTERNAL;
+	if ((st = req_param_id(req, "id", &id)))
+		return st;
+	/* an action without input may come without a body */
+	if (req->body.len == 0) {
+		body = req_own_json(req, json_object());
+	} else if ((st = req_json(req, &body))) {
+		return st;
+	}
+	struct appeal_input in;
+	if ((st = read_input(req, body, (enum appeal_action)act, &in)) || (st = req_db(req, &db)))
+		return st;
+	struct appeal_ctx cx;
+	struct appeal a;
+	if ((st = appeals_req_ctx(req, db, &cx)) || (st = db_begin(db)))
+		return st;
+	st = appeals_load_visible(req, &cx, id, &a);
+	if (!st) {
+		cx.caps = appeal_caps_of(req->user, &a);
+		st = appeal_act(&cx, &a, (enum appeal_action)act, &in);
+		if (st)
+			st = appeals_req_fail(req, &cx, st);
+	}
+	if (!st)
+		st = db_commit(db);
+	else
+		db_rollback(db);
+	if (st)
+		return st;
+	struct appeal saved;
+	json_t *o;
+	if ((st = appeals_load_visible(req, &cx, id, &saved))) {
+		/* a unit that returned it may no longer see it */
+		if (st == ST_NOT_FOUND) {
+			req->st = ST_OK;
+			req->err_code = req->err_message = req->err_field = NULL;
+			return reply_json(req, 200, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id,
+							      "state", appeal_state_codes[a.state],
+							      "visible", 0));
+		}
+		return st;
+	}
+	cx.caps = appeal_caps_of(req->user, &saved);
+	if ((st = detail_json(req, &cx, &saved, &o)))
+		return st;
+	return reply_json(req, 200, o);
+}
+
+enum status appeals_units(struct request *req)
+{
+	struct db *db;
+	enum status st = req_db(req, &db);
+	if (st)
+		return st;
+	json_t *items = json_array();
+	struct db_res *r = db_query(db, &SQL_UNITS, DB_NOARGS);
+	while (db_next(r))
+		json_array_append_new(
+			items, json_pack("{s:I, s:o, s:s, s:s, s:s, s:s}", "id",
+					 (json_int_t)db_col_int(r, 0), "parent_id",
+					 db_col_null(r, 1) ? json_null() : json_integer(db_col_int(r, 1)),
+					 "code", db_col_text(r, 2), "name", db_col_text(r, 3), "kind",
+					 db_col_text(r, 4), "path", db_col_text(r, 5)));
+	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	return reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
+/* ---- the module --------------------------------------------------------------------------- */
+
+#define ACTION(name, perm) {"POST", "/api/v1/appeals/:id/" name, appeals_action, perm, 0}
+
+static const struct route appeals_routes[] = {
+	{"GET", "/api/v1/appeals", appeals_list, PERM_APPEAL_READ, 0},
+	{"POST", "/api/v1/appeals", appeals_create, PERM_APPEAL_CREATE, 0},
+	{"GET", "/api/v1/appeals/work", appeals_work, PERM_APPEAL_READ, 0},
+	{"GET", "/api/v1/appeals/units", appeals_units, PERM_APPEAL_DISPATCH, 0},
+	{"GET", "/api/v1/appeals/:id", appeals_get, PERM_APPEAL_READ, 0},
+	ACTION("accept", PERM_APPEAL_DISPATCH),
+	ACTION("reject", PERM_APPEAL_DISPATCH),
+	ACTION("assign", PERM_APPEAL_DISPATCH),
+	ACTION("return", PERM_APPEAL_HANDLE),
+	ACTION("start", PERM_APPEAL_HANDLE),
+	ACTION("contact", PERM_APPEAL_HANDLE),
+	ACTION("interim_reply", PERM_APPEAL_HANDLE),
+	ACTION("reply", PERM_APPEAL_HANDLE),
+	ACTION("co_opinion", PERM_APPEAL_HANDLE),
+	ACTION("suspend", PERM_APPEAL_HANDLE),
+	ACTION("resume", PERM_APPEAL_HANDLE),
+	ACTION("request_extension", PERM_APPEAL_HANDLE),
+	ACTION("supplement", PERM_APPEAL_CREATE),
+	ACTION("withdraw", PERM_APPEAL_CREATE),
+	ACTION("evaluate", PERM_APPEAL_CREATE),
+	ACTION("approve_extension", PERM_APPEAL_APPROVE),
+	ACTION("deny_extension", PERM_APPEAL_APPROVE),
+	ACTION("approve_close", PERM_APPEAL_SUPERVISE),
+	ACTION("deny_close", PERM_APPEAL_SUPERVISE),
+	ACTION("reopen", PERM_APPEAL_SUPERVISE),
+	ACTION("supervise", PERM_APPEAL_SUPERVISE),
+	ACTION("escalate", PERM_APPEAL_SUPERVISE),
+	/* the lead unit or the dispatcher answers a supervision note */
+	ACTION("answer_supervision", PERM_APPEAL_READ),
+	{"POST", "/api/v1/appeals/:id/attachments", appeals_files_upload, PERM_APPEAL_READ,
+	 ROUTE_RAW_BODY},
+	{"GET", "/api/v1/appeals/:id/attachments/:file", appeals_files_get, PERM_APPEAL_READ, 0},
+	{"GET", "/api/v1/appeal-categories", appeals_categories_list, PERM_LOGIN, 0},
+	{"POST", "/api/v1/appeal-categories", appeals_categories_create, PERM_APPEAL_ADMIN, 0},
+	{"PATCH", "/api/v1/appeal-categories/:id", appeals_categories_update, PERM_APPEAL_ADMIN, 0},
+	{"GET", "/api/v1/appeal-routes", appeals_routes_list, PERM_APPEAL_DISPATCH, 0},
+	{"POST", "/api/v1/appeal-routes", appeals_routes_create, PERM_APPEAL_ADMIN, 0},
+	{"PATCH", "/api/v1/appeal-routes/:id", appeals_routes_update, PERM_APPEAL_ADMIN, 0},
+	{"DELETE", "/api/v1/appeal-routes/:id", appeals_routes_delete, PERM_APPEAL_ADMIN, 0},
+	{"GET", "/api/v1/appeal-deadlines", appeals_deadlines_list, PERM_APPEAL_READ, 0},
+	{"PUT", "/api/v1/appeal-deadlines", appeals_deadlines_put, PERM_APPEAL_ADMIN, 0},
+	{"GET", "/api/v1/appeal-settings", appeals_settings_get, PERM_APPEAL_READ, 0},
+	{"PATCH", "/api/v1/appeal-settings", appeals_settings_patch, PERM_APPEAL_ADMIN, 0},
+	{"GET", "/api/v1/stats/appeals", appeals_stats, PERM_APPEAL_STATS, 0},
+	{"POST", "/api/v1/stats/appeals/rebuild", appeals_stats_rebuild, PERM_APPEAL_ADMIN, 0},
+};
+
+static const struct job appeals_jobs[] = {
+	{"appeals_clock", 60, appeals_clock_job},
+};
+
+const struct module appeals_module = {
+	.name = "appeals",
+	.routes = appeals_routes,
+	.nroutes = COUNT_OF(appeals_routes),
+	.migrations = appeals_migrations,
+	.jobs = appeals_jobs,
+	.njobs = COUNT_OF(appeals_jobs),
+	.demo = appeals_demo,
+};

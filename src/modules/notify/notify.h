@@ -1,0 +1,74 @@
+/* notify.h: notifications: an in-app inbox per user, and an outgoing webhook (for SMS or
+ * 政务钉钉 gateways) fed from an outbox that a job delivers with retries. */
+#ifndef TIEJIAN_NOTIFY_H
+#define TIEJIAN_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct module;
+
+/*
+ * Every function that writes runs inside the caller's transaction, so a notification exists
+ * exactly when the change it announces committed. Strings are borrowed for the call.
+ * A notification has a kind (below), a title and a body for people, and the entity it is
+ * about ("appeal", 42) so the console can link to it.
+ */
+
+/* The kinds and their Chinese names, NULL-terminated, index-aligned. */
+extern const char *const notify_kind_codes[];
+extern const char *const notify_kind_names[];
+
+struct notify_msg {
+	const char *kind;  /* one of notify_kind_codes */
+	const char *title; /* short, for the inbox line */
+	const char *body;  /* may be NULL */
+	const char *entity;
+	int64_t entity_id;
+};
+
+/* Into user_id's inbox, and into the webhook outbox when the webhook is on for this kind. */
+enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struct notify_msg *m);
+
+/* Into the inbox of every active user who holds permission perm (its code, "appeal.handle")
+ * through a role whose data scope covers the org (org_path, org_id): scope all, a subtree
+ * containing it, or the org itself. except_user (0: none) is left out: nobody is told of
+ * their own action. *count (optional) receives how many were told. */
+enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
+			     int *count);
+
+/* Into the inbox of every active user of an enterprise. */
+enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
+			      int64_t except_user, const struct notify_msg *m);
+
+/* ---- pure rules (notify_rules.c) --------------------------------------------------------- */
+
+/* Seconds to wait after the attempt-th failed delivery (1, 2, ...): 60 s doubling, at most an
+ * hour. NOTIFY_MAX_ATTEMPTS failures leave a delivery failed for an administrator to see. */
+#define NOTIFY_MAX_ATTEMPTS 8
+int64_t notify_backoff_s(int attempt);
+
+/* An http:// URL split for the client; false when it is not one we can call. */
+struct notify_url {
+	char host[256];
+	char port[8];
+	char path[1024]; /* with the query string; "/" at least */
+};
+bool notify_url_parse(const char *url, struct notify_url *out);
+
+/* The signature header value: "sha256=" and the hex HMAC-SHA256 of "<timestamp>.<body>" under
+ * secret. out must hold NOTIFY_SIG_SIZE bytes. */
+#define NOTIFY_SIG_SIZE (7 + 64 + 1)
+void notify_sign(const char *secret, int64_t timestamp, const char *body, size_t len,
+		 char out[NOTIFY_SIG_SIZE]);
+
+/* The status code of an HTTP/1.x response's first line, or -1. */
+int notify_http_status(const char *p, size_t n);
+
+extern const struct module notify_module;
+
+#endif

@@ -1,0 +1,631 @@
+/* notify_http.c: writing notifications, the inbox API, the webhook's settings and deliveries,
+ * and the job that posts the outbox to the webhook with retries. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/module.h"
+#include "audit/audit.h"
+#include "http/input.h"
+#include "lib/log.h"
+#include "modules/notify/notify.h"
+#include "modules/notify/notify_sql.h"
+
+/* ---- writing --------------------------------------------------------------------------------- */
+
+static int kind_index(const char *kind)
+{
+	for (int i = 0; kind && notify_kind_codes[i]; i++)
+		if (strcmp(notify_kind_codes[i], kind) == 0)
+			return i;
+	return -1;
+}
+
+/* Whether the webhook wants this kind: on, and the kind in its list (an empty list: all). */
+static enum status hook_wants(struct db *db, const char *kind, bool *out)
+{
+	*out = false;
+	struct db_res *r = db_query(db, &SQL_HOOK_GET, DB_NOARGS);
+	if (db_next(r) && db_col_int(r, 2)) {
+		const char *kinds = db_col_text(r, 3);
+		if (!kinds || !*kinds) {
+			*out = true;
+		} else {
+			size_t n = strlen(kind);
+			for (const char *p = kinds; *p;) {
+				size_t len = strcspn(p, ",");
+				if (len == n && strncmp(p, kind, n) == 0)
+					*out = true;
+				p += len + (p[len] == ',');
+			}
+		}
+	}
+	return db_done(r);
+}
+
+/* The webhook body of a notification: everything a gateway needs to text the person. */
+static enum status outbox_add(struct db *db, int64_t now, int64_t note_id, int64_t user_id,
+			      const struct notify_msg *m)
+{
+	json_t *user = NULL;
+	struct db_res *r = db_query(db, &SQL_NOTE_USER, DB_ARGS(db_int(user_id)));
+	if (db_next(r))
+		user = json_pack("{s:I, s:s?, s:s?, s:s?}", "id", (json_int_t)user_id, "username",
+				 db_col_text(r, 0), "display_name", db_col_text(r, 1), "mobile",
+				 db_col_text(r, 2));
+	enum status st = db_done(r);
+	if (st) {
+		json_decref(user);
+		return st;
+	}
+	int k = kind_index(m->kind);
+	json_t *body = json_pack(
+		"{s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:I}, s:o}", "event", "notification",
+		"notification", "id", (json_int_t)note_id, "kind", m->kind, "kind_name",
+		k >= 0 ? notify_kind_names[k] : m->kind, "title", m->title, "body", m->body,
+		"entity", m->entity, "entity_id",
+		m->entity_id ? json_integer(m->entity_id) : json_null(), "created_at",
+		(json_int_t)now, "user", user ? user : json_null());
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return ST_NOMEM;
+	int64_t id;
+	st = db_int1(db, &SQL_OUTBOX_INSERT,
+		     DB_ARGS(db_id_or_null(note_id), db_text(m->kind), db_text(text), db_int(now)),
+		     &id);
+	free(text);
+	return st;
+}
+
+enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struct notify_msg *m)
+{
+	if (user_id <= 0)
+		return ST_OK;
+	int64_t id;
+	enum status st = db_int1(db, &SQL_NOTE_INSERT,
+				 DB_ARGS(db_int(user_id), db_text(m->kind), db_text(m->title),
+					 db_text(m->body), db_text(m->entity),
+					 db_id_or_null(m->entity_id), db_int(now)),
+				 &id);
+	bool hook = false;
+	if (!st)
+		st = hook_wants(db, m->kind, &hook);
+	if (!st && hook)
+		st = outbox_add(db, now, id, user_id, m);
+	return st;
+}
+
+/* Notify each user id a result lists (read whole first: the inserts run on the same
+ * connection). */
+static enum status notify_rows(struct db *db, int64_t now, struct db_res *r,
+			       const struct notify_msg *m, int *count)
+{
+	int64_t ids[200];
+	int n = 0;
+	while (db_next(r) && n < 200)
+		ids[n++] = db_col_int(r, 0);
+	enum status st = db_done(r);
+	for (int i = 0; !st && i < n; i++)
+		st = notify_user(db, now, ids[i], m);
+	if (count)
+		*count = st ? 0 : n;
+	return st;
+}
+
+enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
+			     int *count)
+{
+	struct db_res *r = db_query(db, &SQL_NOTE_PERM_HOLDERS,
+				    DB_ARGS(db_text(perm), db_text(org_path), db_int(org_id),
+					    db_int(except_user)));
+	return notify_rows(db, now, r, m, count);
+}
+
+enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
+			      int64_t except_user, const struct notify_msg *m)
+{
+	struct db_res *r = db_query(db, &SQL_NOTE_ENTERPRISE_USERS,
+				    DB_ARGS(db_int(enterprise_id), db_int(except_user)));
+	return notify_rows(db, now, r, m, NULL);
+}
+
+/* ---- the inbox -------------------------------------------------------------------------------- */
+
+static enum status unread_count(struct db *db, int64_t user_id, int64_t *out)
+{
+	return db_int1(db, &SQL_NOTE_UNREAD, DB_ARGS(db_int(user_id)), out);
+}
+
+static enum status inbox_list(struct request *req)
+{
+	struct paging pg;
+	int64_t unread_only, total, unread;
+	struct db *db;
+	enum status st;
+	if ((st = q_int(req, "unread", "只看未读", 0, 1, 0, &unread_only)) ||
+	    (st = q_paging(req, &pg)) || (st = req_db(req, &db)))
+		return st;
+	int64_t uid = req->user->user_id;
+	if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid), db_int(unread_only)), &total)) ||
+	    (st = unread_count(db, uid, &unread)))
+		return st;
+	json_t *items = json_array();
+	struct db_res *r = db_query(db, &SQL_NOTE_LIST,
+				    DB_ARGS(db_int(uid), db_int(unread_only), db_int(pg.size),
+					    db_int(pg.offset)));
+	while (db_next(r)) {
+		const char *kind = db_col_text(r, 1);
+		int k = kind_index(kind);
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:b}", "id",
+				  (json_int_t)db_col_int(r, 0), "kind", kind, "kind_name",
+				  k >= 0 ? notify_kind_names[k] : kind, "title", db_col_text(r, 2),
+				  "body", db_col_text(r, 3), "entity", db_col_text(r, 4), "entity_id",
+				  db_col_null(r, 5) ? json_null() : json_integer(db_col_int(r, 5)),
+				  "created_at", json_time(req, db_col_int(r, 6)), "read_at",
+				  db_col_null(r, 7) ? json_null() : json_time(req, db_col_int(r, 7)),
+				  "read", !db_col_null(r, 7)));
+	}
+	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	json_t *env = list_envelope(items, total, &pg);
+	json_object_set_new(env, "unread", json_integer(unread));
+	return reply_json(req, 200, env);
+}
+
+static enum status inbox_unread(struct request *req)
+{
+	struct db *db;
+	int64_t n;
+	enum status st;
+	if ((st = req_db(req, &db)) || (st = unread_count(db, req->user->user_id, &n)))
+		return st;
+	return reply_json(req, 200, json_pack("{s:I}", "unread", (json_int_t)n));
+}
+
+static enum status inbox_read(struct request *req)
+{
+	int64_t id, mine;
+	struct db *db;
+	enum status st;
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)))
+		return st;
+	if ((st = db_int1(db, &SQL_NOTE_MINE, DB_ARGS(db_int(id), db_int(req->user->user_id)),
+			  &mine)))
+		return st;
+	if (!mine) /* someone else's: not found, never forbidden */
+		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
+	if ((st = db_exec(db, &SQL_NOTE_READ,
+			  DB_ARGS(db_int(id), db_int(req->user->user_id), db_int(req->now)), NULL)))
+		return st;
+	return reply_empty(req, 204);
+}
+
+static enum status inbox_read_all(struct request *req)
+{
+	struct db *db;
+	int64_t n = 0;
+	enum status st;
+	if ((st = req_db(req, &db)) ||
+	    (st = db_exec(db, &SQL_NOTE_READ_ALL,
+			  DB_ARGS(db_int(req->user->user_id), db_int(req->now)), &n)))
+		return st;
+	return reply_json(req, 200, json_pack("{s:I}", "marked", (json_int_t)n));
+}
+
+/* ---- the webhook's settings and deliveries (notify.admin) ------------------------------------ */
+
+static enum status hook_get(struct request *req)
+{
+	struct db *db;
+	enum status st = req_db(req, &db);
+	if (st)
+		return st;
+	json_t *hook = json_pack("{s:s, s:b, s:b, s:[], s:n, s:n}", "url", "", "enabled", 0,
+				 "secret_set", 0, "kinds", "updated_at", "updated_by");
+	struct db_res *r = db_query(db, &SQL_HOOK_GET, DB_NOARGS);
+	if (db_next(r)) {
+		json_object_set_new(hook, "url", json_string(db_col_text(r, 0)));
+		json_object_set_new(hook, "secret_set", json_boolean(*db_col_text(r, 1) != '\0'));
+		json_object_set_new(hook, "enabled", json_boolean(db_col_int(r, 2)));
+		json_t *kinds = json_object_get(hook, "kinds");
+		const char *k = db_col_text(r, 3);
+		for (const char *p = k ? k : ""; *p;) {
+			size_t len = strcspn(p, ",");
+			json_array_append_new(kinds, json_stringn(p, len));
+			p += len + (p[len] == ',');
+		}
+		json_object_set_new(hook, "updated_at", json_time(req, db_col_int(r, 4)));
+		const char *by = db_col_text(r, 5);
+		json_object_set_new(hook, "updated_by", by ? json_string(by) : json_null());
+	}
+	if ((st = db_done(r))) {
+		json_decref(hook);
+		return st;
+	}
+	json_t *counts = json_pack("{s:i, s:i, s:i}", "pending", 0, "delivered", 0, "failed", 0);
+	r = db_query(db, &SQL_OUTBOX_STATUS_COUNTS, DB_NOARGS);
+	while (db_next(r))
+		json_object_set_new(counts, db_col_text(r, 0), json_integer(db_col_int(r, 1)));
+	if ((st = db_done(r))) {
+		json_decref(hook);
+		json_decref(counts);
+		return st;
+	}
+	json_object_set_new(hook, "deliveries", counts);
+	json_t *kinds = json_array();
+	for (int i = 0; notify_kind_codes[i]; i++)
+		json_array_append_new(kinds, json_pack("{s:s, s:s}", "code", notify_kind_codes[i],
+						       "name", notify_kind_names[i]));
+	json_object_set_new(hook, "available_kinds", kinds);
+	return reply_json(req, 200, hook);
+}
+
+static enum status hook_put(struct request *req)
+{
+	static const char *const fields[] = {"url", "secret", "enabled", "kinds", NULL};
+	json_t *body, *kinds = NULL;
+	const char *url, *secret;
+	bool enabled = false, has_secret;
+	struct db *db;
+	enum status st;
+	if ((st = req_json(req, &body)) || (st = in_only(req, body, fields)) ||
+	    (st = in_str(req, body, "url", "推送地址", IN_REQUIRED | IN_TRIM, 500, &url, NULL)) ||
+	    (st = in_str(req, body, "secret", "签名密钥", 0, 200, &secret, &has_secret)) ||
+	    (st = in_bool(req, body, "enabled", "是否启用", IN_REQUIRED, &enabled, NULL)) ||
+	    (st = in_str_array(req, body, "kinds", "推送的消息类型", 0, 64, 40, &kinds, NULL)) ||
+	    (st = req_db(req, &db)))
+		return st;
+	struct notify_url u;
+	if (!notify_url_parse(url, &u))
+		return req_fail(req, ST_INVALID, "invalid_url",
+				"推送地址应为 http:// 开头的网关地址（主机名、端口和路径），不含用户名和密码",
+				"url");
+	struct str list;
+	str_init(&list, 4096);
+	size_t i;
+	json_t *k;
+	json_array_foreach(kinds, i, k)
+	{
+		const char *code = json_string_value(k);
+		if (kind_index(code) < 0) {
+			str_release(&list);
+			return req_failf(req, ST_INVALID, "invalid_choice", "kinds",
+					 "没有这种消息类型：%s", code);
+		}
+		if (list.len)
+			str_putc(&list, ',');
+		str_puts(&list, code);
+	}
+	if ((st = db_begin(db))) {
+		str_release(&list);
+		return st;
+	}
+	char old_secret[256] = "";
+	struct db_res *r = db_query(db, &SQL_HOOK_GET, DB_NOARGS);
+	if (db_next(r))
+		snprintf(old_secret, sizeof(old_secret), "%s", db_col_text(r, 1));
+	st = db_done(r);
+	const char *use = has_secret && secret ? secret : old_secret;
+	if (!st && strlen(use) < 16)
+		st = req_fail(req, ST_INVALID, "weak_secret", "签名密钥至少16个字符", "secret");
+	if (!st)
+		st = db_exec(db, &SQL_HOOK_PUT,
+			     DB_ARGS(db_text(url), db_text(use), db_int(enabled), db_text(list.p),
+				     db_int(req->now), db_text(req->user->username)),
+			     NULL);
+	if (!st)
+		st = audit_req(req, db, "notify_webhook", 1, "update",
+			       json_pack("{s:s, s:b, s:s, s:b}", "url", url, "enabled", enabled,
+					 "kinds", list.p, "secret", has_secret));
+	str_release(&list);
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	if ((st = db_commit(db)))
+		return st;
+	return hook_get(req);
+}
+
+/* A test message through the webhook, queued now. */
+static enum status hook_test(struct request *req)
+{
+	struct db *db;
+	enum status st = req_db(req, &db);
+	if (st)
+		return st;
+	if ((st = db_begin(db)))
+		return st;
+	bool on = false;
+	st = hook_wants(db, "test", &on);
+	if (!st && !on)
+		st = req_fail(req, ST_CONFLICT, "webhook_disabled",
+			      "推送未启用，或未选择“测试消息”类型", NULL);
+	struct notify_msg m = {"test", "测试消息：推送网关连通性检查", NULL, NULL, 0};
+	if (!st)
+		st = outbox_add(db, req->now, 0, req->user->user_id, &m);
+	if (!st)
+		st = audit_req(req, db, "notify_webhook", 1, "test", NULL);
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	if ((st = db_commit(db)))
+		return st;
+	return reply_json(req, 202, json_pack("{s:s}", "status", "queued"));
+}
+
+static enum status deliveries_list(struct request *req)
+{
+	static const char *const statuses[] = {"pending", "delivered", "failed", NULL};
+	const char *status;
+	struct paging pg;
+	struct db *db;
+	int64_t total;
+	enum status st;
+	if ((st = q_str(req, "status", "状态", 16, &status)) || (st = q_paging(req, &pg)) ||
+	    (st = req_db(req, &db)))
+		return st;
+	if (status) {
+		bool ok = false;
+		for (int i = 0; statuses[i]; i++)
+			ok |= strcmp(statuses[i], status) == 0;
+		if (!ok)
+			return req_fail(req, ST_INVALID, "invalid_choice",
+					"状态应为 pending、delivered 或 failed", "status");
+	}
+	if ((st = db_int1(db, &SQL_OUTBOX_COUNT, DB_ARGS(db_text(status)), &total)))
+		return st;
+	json_t *items = json_array();
+	struct db_res *r = db_query(db, &SQL_OUTBOX_LIST,
+				    DB_ARGS(db_text(status), db_int(pg.size), db_int(pg.offset)));
+	while (db_next(r)) {
+		int k = kind_index(db_col_text(r, 2));
+		json_array_append_new(
+			items,
+			json_pack("{s:I, s:o, s:s, s:s, s:s, s:I, s:o, s:o, s:s?, s:o, s:o, s:s?}",
+				  "id", (json_int_t)db_col_int(r, 0), "notification_id",
+				  db_col_null(r, 1) ? json_null() : json_integer(db_col_int(r, 1)),
+				  "kind", db_col_text(r, 2), "kind_name",
+				  k >= 0 ? notify_kind_names[k] : db_col_text(r, 2), "status",
+				  db_col_text(r, 3), "attempts", (json_int_t)db_col_int(r, 4),
+				  "next_at", json_time(req, db_col_int(r, 5)), "last_status",
+				  db_col_null(r, 6) ? json_null() : json_integer(db_col_int(r, 6)),
+				  "last_error", db_col_text(r, 7), "created_at",
+				  json_time(req, db_col_int(r, 8)), "delivered_at",
+				  db_col_null(r, 9) ? json_null() : json_time(req, db_col_int(r, 9)),
+				  "recipient", db_col_text(r, 10)));
+	}
+	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	return reply_json(req, 200, list_envelope(items, total, &pg));
+}
+
+static enum status deliveries_retry(struct request *req)
+{
+	int64_t id, n = 0;
+	struct db *db;
+	enum status st;
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)))
+		return st;
+	if ((st = db_begin(db)))
+		return st;
+	st = db_exec(db, &SQL_OUTBOX_REQUEUE, DB_ARGS(db_int(id), db_int(req->now)), &n);
+	if (!st && !n)
+		st = req_fail(req, ST_NOT_FOUND, NULL, "没有这条待重发的推送记录", NULL);
+	if (!st)
+		st = audit_req(req, db, "notify_delivery", id, "retry", NULL);
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	if ((st = db_commit(db)))
+		return st;
+	return reply_empty(req, 204);
+}
+
+/* ---- the delivery job ---------------------------------------------------------------------- */
+
+#define POST_TIMEOUT_MS 5000
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool wait_fd(int fd, short ev, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - mono_ms();
+		if (left <= 0)
+			return false;
+		struct pollfd p = {fd, ev, 0};
+		int n = poll(&p, 1, (int)left);
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return false;
+	}
+}
+
+/* POST body to the URL with the headers; the response's status code, or -1 with err. */
+static int http_post(const struct notify_url *u, const char *head, const char *body, size_t len,
+		     char *err, size_t errlen)
+{
+	int64_t deadline = mono_ms() + POST_TIMEOUT_MS;
+	struct addrinfo hints = {0}, *res = NULL;
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	int rc = getaddrinfo(u->host, u->port, &hints, &res);
+	if (rc) {
+		snprintf(err, errlen, "cannot resolve %s: %s", u->host, gai_strerror(rc));
+		return -1;
+	}
+	int fd = -1;
+	snprintf(err, errlen, "cannot connect to %s:%s", u->host, u->port);
+	for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    a->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+			int soerr = errno;
+			socklen_t sl = sizeof(soerr);
+			if (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, deadline) ||
+			    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr) {
+				snprintf(err, errlen, "cannot connect to %s:%s: %s", u->host,
+					 u->port, soerr ? strerror(soerr) : "timed out");
+				close(fd);
+				fd = -1;
+			}
+		}
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return -1;
+	const char *parts[2] = {head, body};
+	size_t sizes[2] = {strlen(head), len};
+	for (int i = 0; i < 2; i++) {
+		size_t off = 0;
+		while (off < sizes[i]) {
+			ssize_t n = send(fd, parts[i] + off, sizes[i] - off, MSG_NOSIGNAL);
+			if (n > 0) {
+				off += (size_t)n;
+				continue;
+			}
+			if (n < 0 && (errno == EAGAIN || errno == EINTR) &&
+			    wait_fd(fd, POLLOUT, deadline))
+				continue;
+			snprintf(err, errlen, "sending failed: %s",
+				 n < 0 ? strerror(errno) : "connection closed");
+			close(fd);
+			return -1;
+		}
+	}
+	char buf[256];
+	size_t got = 0;
+	while (got < sizeof(buf) - 1 && !memchr(buf, '\n', got)) {
+		ssize_t n = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR) && wait_fd(fd, POLLIN, deadline))
+			continue;
+		break;
+	}
+	close(fd);
+	int code = notify_http_status(buf, got);
+	if (code < 0)
+		snprintf(err, errlen, "no HTTP response%s", got ? " (malformed status line)" : "");
+	return code;
+}
+
+static enum status deliver_due(struct app *app, struct db *db, int64_t now)
+{
+	(void)app;
+	char url[600] = "", secret[256] = "";
+	bool enabled = false;
+	struct db_res *r = db_query(db, &SQL_HOOK_GET, DB_NOARGS);
+	if (db_next(r)) {
+		snprintf(url, sizeof(url), "%s", db_col_text(r, 0));
+		snprintf(secret, sizeof(secret), "%s", db_col_text(r, 1));
+		enabled = db_col_int(r, 2) != 0;
+	}
+	enum status st = db_done(r);
+	struct notify_url u;
+	if (st || !enabled || !notify_url_parse(url, &u))
+		return st; /* deliveries wait while the webhook is off */
+	struct item {
+		int64_t id;
+		char *body;
+		int attempts;
+	} items[20];
+	int n = 0;
+	r = db_query(db, &SQL_OUTBOX_DUE, DB_ARGS(db_int(now), db_int(20)));
+	while (db_next(r) && n < 20) {
+		items[n].id = db_col_int(r, 0);
+		items[n].body = strdup(db_col_text(r, 1));
+		items[n].attempts = (int)db_col_int(r, 2);
+		if (items[n].body)
+			n++;
+	}
+	st = db_done(r);
+	for (int i = 0; i < n; i++) {
+		if (!st) {
+			char sig[NOTIFY_SIG_SIZE], head[2048], err[700] = "";
+			size_t len = strlen(items[i].body);
+			notify_sign(secret, now, items[i].body, len, sig);
+			snprintf(head, sizeof(head),
+				 "POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: tiejian-webhook\r\n"
+				 "Content-Type: application/json; charset=utf-8\r\n"
+				 "Content-Length: %zu\r\nX-Tiejian-Delivery: %lld\r\n"
+				 "X-Tiejian-Timestamp: %lld\r\nX-Tiejian-Signature: %s\r\n"
+				 "Connection: close\r\n\r\n",
+				 u.path, u.host, u.port, len, (long long)items[i].id,
+				 (long long)now, sig);
+			int code = http_post(&u, head, items[i].body, len, err, sizeof(err));
+			if (code >= 200 && code < 300) {
+				st = db_exec(db, &SQL_OUTBOX_DONE,
+					     DB_ARGS(db_int(items[i].id), db_int(code), db_int(now)),
+					     NULL);
+			} else {
+				int attempt = items[i].attempts + 1;
+				bool give_up = attempt >= NOTIFY_MAX_ATTEMPTS;
+				if (code > 0)
+					snprintf(err, sizeof(err), "gateway answered HTTP %d", code);
+				log_warnx("webhook delivery %lld attempt %d failed: %s",
+					  (long long)items[i].id, attempt, err);
+				st = db_exec(db, &SQL_OUTBOX_RETRY,
+					     DB_ARGS(db_int(items[i].id),
+						     db_text(give_up ? "failed" : "pending"),
+						     code > 0 ? db_int(code) : db_null(), db_text(err),
+						     db_int(now + notify_backoff_s(attempt))),
+					     NULL);
+			}
+		}
+		free(items[i].body);
+	}
+	return st;
+}
+
+/* ---- the module ------------------------------------------------------------------------------ */
+
+static const struct route notify_routes[] = {
+	{"GET", "/api/v1/notifications", inbox_list, PERM_LOGIN, 0},
+	{"GET", "/api/v1/notifications/unread-count", inbox_unread, PERM_LOGIN, 0},
+	{"POST", "/api/v1/notifications/read-all", inbox_read_all, PERM_LOGIN, 0},
+	{"POST", "/api/v1/notifications/:id/read", inbox_read, PERM_LOGIN, 0},
+	{"GET", "/api/v1/notify/webhook", hook_get, PERM_NOTIFY_ADMIN, 0},
+	{"PUT", "/api/v1/notify/webhook", hook_put, PERM_NOTIFY_ADMIN, 0},
+	{"POST", "/api/v1/notify/webhook/test", hook_test, PERM_NOTIFY_ADMIN, 0},
+	{"GET", "/api/v1/notify/deliveries", deliveries_list, PERM_NOTIFY_ADMIN, 0},
+	{"POST", "/api/v1/notify/deliveries/:id/retry", deliveries_retry, PERM_NOTIFY_ADMIN, 0},
+};
+
+static const struct job notify_jobs[] = {
+	{"notify_webhook", 5, deliver_due},
+};
+
+const struct module notify_module = {
+	.name = "notify",
+	.routes = notify_routes,
+	.nroutes = COUNT_OF(notify_routes),
+	.migrations = notify_migrations,
+	.jobs = notify_jobs,
+	.njobs = COUNT_OF(notify_jobs),
+};

@@ -1,0 +1,112 @@
+/* notify_sql.c: the inbox, the webhook and its outbox: tables and statements. */
+#include "modules/notify/notify_sql.h"
+
+const struct migration notify_migrations[] = {
+	{1,
+	 "CREATE TABLE notifications ("
+	 " id @ID@,"
+	 " user_id BIGINT NOT NULL REFERENCES users(id),"
+	 " kind TEXT NOT NULL,"
+	 " title TEXT NOT NULL,"
+	 " body TEXT,"
+	 " entity TEXT,"
+	 " entity_id BIGINT,"
+	 " created_at BIGINT NOT NULL,"
+	 " read_at BIGINT);"
+	 "CREATE INDEX notifications_user ON notifications (user_id, id);"
+	 "CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;"
+	 /* the one webhook: id is always 1 */
+	 "CREATE TABLE notify_webhook ("
+	 " id INTEGER PRIMARY KEY CHECK (id = 1),"
+	 " url TEXT NOT NULL,"
+	 " secret TEXT NOT NULL,"
+	 " enabled INTEGER NOT NULL DEFAULT 0,"
+	 " kinds TEXT NOT NULL DEFAULT '',"
+	 " updated_at BIGINT NOT NULL,"
+	 " updated_by TEXT);"
+	 "CREATE TABLE notify_outbox ("
+	 " id @ID@,"
+	 " notification_id BIGINT REFERENCES notifications(id),"
+	 " kind TEXT NOT NULL,"
+	 " body TEXT NOT NULL,"
+	 " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),"
+	 " attempts INTEGER NOT NULL DEFAULT 0,"
+	 " next_at BIGINT NOT NULL,"
+	 " last_status INTEGER,"
+	 " last_error TEXT,"
+	 " created_at BIGINT NOT NULL,"
+	 " delivered_at BIGINT);"
+	 "CREATE INDEX notify_outbox_due ON notify_outbox (status, next_at);",
+	 NULL},
+	{0, NULL, NULL},
+};
+
+/* ---- inbox ------------------------------------------------------------------------------- */
+
+const struct sql SQL_NOTE_INSERT =
+	SQL("INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+/* $2: 1 for unread only. */
+const struct sql SQL_NOTE_LIST =
+	SQL("SELECT id, kind, title, body, entity, entity_id, created_at, read_at"
+	    " FROM notifications WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL)"
+	    " ORDER BY id DESC LIMIT $3 OFFSET $4");
+const struct sql SQL_NOTE_COUNT =
+	SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL)");
+const struct sql SQL_NOTE_UNREAD =
+	SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+const struct sql SQL_NOTE_READ =
+	SQL("UPDATE notifications SET read_at = $3 WHERE id = $1 AND user_id = $2"
+	    " AND read_at IS NULL");
+const struct sql SQL_NOTE_MINE = SQL("SELECT COUNT(*) FROM notifications WHERE id = $1 AND user_id = $2");
+const struct sql SQL_NOTE_READ_ALL =
+	SQL("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
+
+/* Users holding a permission through a role whose scope covers the org ($2 path, $3 id). */
+const struct sql SQL_NOTE_PERM_HOLDERS =
+	SQL("SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	    " JOIN roles r ON r.id = ur.role_id"
+	    " JOIN role_perms rp ON rp.role_id = r.id AND rp.perm = $1"
+	    " JOIN orgs o ON o.id = u.org_id WHERE u.status = 'active' AND u.id <> $4"
+	    " AND (r.scope = 'all' OR (r.scope = 'subtree' AND $2 LIKE o.path || '%')"
+	    " OR (r.scope = 'org' AND u.org_id = $3)) ORDER BY u.id LIMIT 200");
+const struct sql SQL_NOTE_ENTERPRISE_USERS =
+	SQL("SELECT u.id FROM users u WHERE u.enterprise_id = $1 AND u.status = 'active'"
+	    " AND u.id <> $2 ORDER BY u.id LIMIT 50");
+const struct sql SQL_NOTE_USER =
+	SQL("SELECT u.username, u.display_name, u.mobile, u.status FROM users u WHERE u.id = $1");
+
+/* ---- webhook ------------------------------------------------------------------------------ */
+
+const struct sql SQL_HOOK_GET =
+	SQL("SELECT url, secret, enabled, kinds, updated_at, updated_by FROM notify_webhook"
+	    " WHERE id = 1");
+const struct sql SQL_HOOK_PUT =
+	SQL("INSERT INTO notify_webhook (id, url, secret, enabled, kinds, updated_at, updated_by)"
+	    " VALUES (1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET url = $1,"
+	    " secret = $2, enabled = $3, kinds = $4, updated_at = $5, updated_by = $6");
+const struct sql SQL_OUTBOX_INSERT =
+	SQL("INSERT INTO notify_outbox (notification_id, kind, body, status, attempts, next_at,"
+	    " created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id");
+const struct sql SQL_OUTBOX_DUE =
+	SQL("SELECT id, body, attempts FROM notify_outbox WHERE status = 'pending'"
+	    " AND next_at <= $1 ORDER BY next_at, id LIMIT $2");
+const struct sql SQL_OUTBOX_DONE =
+	SQL("UPDATE notify_outbox SET status = 'delivered', attempts = attempts + 1,"
+	    " last_status = $2, last_error = NULL, delivered_at = $3 WHERE id = $1");
+const struct sql SQL_OUTBOX_RETRY =
+	SQL("UPDATE notify_outbox SET status = $2, attempts = attempts + 1, last_status = $3,"
+	    " last_error = $4, next_at = $5 WHERE id = $1");
+const struct sql SQL_OUTBOX_LIST =
+	SQL("SELECT x.id, x.notification_id, x.kind, x.status, x.attempts, x.next_at,"
+	    " x.last_status, x.last_error, x.created_at, x.delivered_at, u.display_name"
+	    " FROM notify_outbox x LEFT JOIN notifications n ON n.id = x.notification_id"
+	    " LEFT JOIN users u ON u.id = n.user_id"
+	    " WHERE (CAST($1 AS TEXT) IS NULL OR x.status = $1) ORDER BY x.id DESC LIMIT $2 OFFSET $3");
+const struct sql SQL_OUTBOX_COUNT =
+	SQL("SELECT COUNT(*) FROM notify_outbox x WHERE (CAST($1 AS TEXT) IS NULL OR x.status = $1)");
+const struct sql SQL_OUTBOX_REQUEUE =
+	SQL("UPDATE notify_outbox SET status = 'pending', attempts = 0, next_at = $2 WHERE id = $1"
+	    " AND status <> 'delivered'");
+const struct sql SQL_OUTBOX_STATUS_COUNTS =
+	SQL("SELECT status, COUNT(*) FROM notify_outbox GROUP BY status");
