@@ -288,3 +288,25 @@ test('another province\'s regions load with tiejian regions import', async () =>
 	writeFileSync(bad, 'code,name\n1,2\n');
 	assert.equal((await run(['regions', 'import', bad, '--db', srv.db])).code, 1);
 });
+
+test('the demo is the same on every run', async () => {
+	const other = await startServer();
+	try {
+		const b = await other.login('statistician');
+		const pick = (e) => [e.id, e.uscc, e.name, e.legal_rep, e.region_code, e.industry_code, e.ownership, e.scale,
+			e.above_scale, e.status, e.founded_on, e.registered_capital, e.employees, e.address,
+			e.tags.map((t) => t.name).join(), e.contacts.map((c) => c.name + c.mobile).join()];
+		let compared = 0;
+		for (const id of [2, 3, 6, 7, 100, 555, 777, 1234, 1500, 1999, 2000]) {
+			const [x, y] = await Promise.all([stat.get(`/api/v1/enterprises/${id}`), b.get(`/api/v1/enterprises/${id}`)]);
+			assert.equal(y.status, 200);
+			if (x.json.version !== 1) continue; // changed by a test above
+			assert.deepEqual(pick(x.json), pick(y.json), `enterprise ${id}`);
+			compared++;
+		}
+		assert.ok(compared >= 8);
+		assert.equal((await b.get('/api/v1/enterprises?page_size=1')).json.total, 2000);
+	} finally {
+		await other.stop();
+	}
+});
