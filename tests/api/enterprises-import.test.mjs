@@ -142,6 +142,12 @@ test('existing enterprises are updated by credit code only when chosen', async (
 	assert.equal(e.version, 2);
 	const h = (await stat.get(`/api/v1/enterprises/${e.id}/history`)).json.items;
 	assert.ok(h.find((x) => x.field === 'name' && x.from === '更新前有限公司' && x.to === '更新后有限公司' && x.action === 'import'));
+	// nor update, even in a dry run, an enterprise outside its scope
+	const elsewhere = (await stat.get('/api/v1/enterprises?region_code=230203&page_size=1')).json.items[0];
+	const dry = await upload(handler, HEAD + '\n' + [elsewhere.uscc, '越权更新有限公司'].join(',') + '\n', '?dry_run=1&update=1');
+	assert.equal(dry.status, 200, dry.text);
+	assert.equal(dry.json.error_rows, 1);
+	assert.equal(dry.json.errors[0].code, 'out_of_scope');
 	// a county bureau cannot import enterprises of another county
 	const other = await upload(handler, HEAD + '\n' + row(14002, '别的县区有限公司', { region: '230203' }) + '\n');
 	assert.equal(other.status, 422);

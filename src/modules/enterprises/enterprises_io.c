@@ -833,6 +833,19 @@ static enum status import_run(struct request *req, struct db *db, struct arena *
 							  "（如需更新，请选择“更新已有企业”）",
 						       r->rec.uscc));
 			} else {
+				/* an update must be within the caller's scope: said now, not at commit */
+				struct db_val args[6];
+				scope_filter(req, args);
+				args[5] = db_text(r->rec.uscc);
+				bool visible = false;
+				struct db_res *q = db_query(db, &SQL_ENT_BY_USCC_FULL, args, 6);
+				visible = db_next(q);
+				st = db_done(q);
+				if (!st && !visible) {
+					struct importer *imp = &im;
+					add_error(imp, r, EC_USCC, "out_of_scope",
+						  "该信用代码的企业不在您的管辖范围内，不能更新");
+				}
 				r->existing = id;
 			}
 		}
