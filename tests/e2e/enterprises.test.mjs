@@ -137,19 +137,21 @@ test('filters, sorting and paging show exactly what the API counts', async () =>
   const { context, page, problems } = await openPage(browser, server.url);
   try {
     await login(page, 'leader');
-    // a city leader: one county, 规上, sorted by registered capital, largest first, second page of 20
-    await page.goto('/#/enterprises?region_code=230203&above_scale=true&sort=-capital&size=20&page=2');
+    // a city leader: one county, manufacturing (section C), 规上, largest registered capital first, second page of 20
+    await page.goto('/#/enterprises?region_code=230203&industry_code=C&above_scale=true&sort=-capital&size=20&page=2');
     await listSettled(page);
-    const want = await api.leader.list({ region_code: '230203', above_scale: 'true', sort: '-capital', page_size: '20', page: '2' });
+    const want = await api.leader.list({ region_code: '230203', industry_code: 'C', above_scale: 'true', sort: '-capital', page_size: '20', page: '2' });
     assert.ok(want.total > 20, `enough for two pages: ${want.total}`);
-    await assertListIs(page, want, '建华区 规上 by capital, page 2');
+    await assertListIs(page, want, '建华区 manufacturing 规上 by capital, page 2');
+    await page.locator('.el-select[data-test="ent-f-industry"]', { hasText: 'C 制造业' }).waitFor(); // the address's filters show in the controls
+    await page.locator('[data-test="ent-f-region"]', { hasText: '建华区' }).waitFor();
 
     // a filter chosen on the page: 小型 within the same list
     const scale = page.locator('[data-test="ent-f-scale"]');
     await scale.click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '小型' }).click();
     await listSettled(page);
-    const small = await api.leader.list({ region_code: '230203', above_scale: 'true', scale: 'small', sort: '-capital', page_size: '20' });
+    const small = await api.leader.list({ region_code: '230203', industry_code: 'C', above_scale: 'true', scale: 'small', sort: '-capital', page_size: '20' });
     await assertListIs(page, small, 'and 小型');
     assert.match(page.url(), /scale=small/);
     assert.doesNotMatch(page.url(), /page=2/, 'a new filter starts at the first page');
@@ -157,7 +159,7 @@ test('filters, sorting and paging show exactly what the API counts', async () =>
     // sorting by a column header: from the lowest capital up
     await page.locator('[data-test="ent-table"] th', { hasText: '注册资本' }).locator('.sort-caret.ascending').click();
     await listSettled(page);
-    await assertListIs(page, await api.leader.list({ region_code: '230203', above_scale: 'true', scale: 'small', sort: 'capital', page_size: '20' }), 'by capital, ascending');
+    await assertListIs(page, await api.leader.list({ region_code: '230203', industry_code: 'C', above_scale: 'true', scale: 'small', sort: 'capital', page_size: '20' }), 'by capital, ascending');
 
     // clearing the conditions brings the whole city back
     await page.locator('[data-test="ent-reset"]').click();
