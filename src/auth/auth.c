@@ -110,7 +110,7 @@ static const char *dup_col(struct request *req, struct db_res *r, int c)
 	return arena_strdup(&req->arena, db_col_text(r, c));
 }
 
-/* Columns 0..12 of SQL_SESSION_LOOKUP / SQL_TOKEN_LOOKUP. */
+/* Columns 0..13 of SQL_SESSION_LOOKUP / SQL_TOKEN_LOOKUP. */
 static struct principal *principal_from_row(struct request *req, struct db_res *r,
 					    bool *disabled)
 {
@@ -130,6 +130,7 @@ static struct principal *principal_from_row(struct request *req, struct db_res *
 	u->org_kind = dup_col(req, r, 10);
 	u->org_path = dup_col(req, r, 11);
 	u->enterprise_name = dup_col(req, r, 12);
+	u->org_region_code = dup_col(req, r, 13);
 	if (!u->username || !u->org_path)
 		return NULL;
 	return u;
@@ -186,10 +187,10 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	if (db_next(r)) {
 		u = principal_from_row(req, r, &disabled);
 		if (u) {
-			u->session_id = db_col_int(r, 13);
-			u->csrf_token = dup_col(req, r, 14);
-			created = db_col_int(r, 15);
-			seen = db_col_int(r, 16);
+			u->session_id = db_col_int(r, 14);
+			u->csrf_token = dup_col(req, r, 15);
+			created = db_col_int(r, 16);
+			seen = db_col_int(r, 17);
 		}
 	}
 	enum status st = db_done(r);
@@ -231,10 +232,10 @@ static enum status by_token(struct request *req, struct db *db, const char *toke
 	if (db_next(r)) {
 		u = principal_from_row(req, r, &disabled);
 		if (u) {
-			u->token_id = db_col_int(r, 13);
-			expires = db_col_null(r, 14) ? 0 : db_col_int(r, 14);
-			revoked = db_col_null(r, 15) ? 0 : db_col_int(r, 15);
-			used = db_col_null(r, 16) ? 0 : db_col_int(r, 16);
+			u->token_id = db_col_int(r, 14);
+			expires = db_col_null(r, 15) ? 0 : db_col_int(r, 15);
+			revoked = db_col_null(r, 16) ? 0 : db_col_int(r, 16);
+			used = db_col_null(r, 17) ? 0 : db_col_int(r, 17);
 		}
 	}
 	enum status st = db_done(r);

@@ -32,10 +32,11 @@ static json_t *user_json(struct request *req, const struct principal *u)
 	json_t *ent = u->enterprise_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)u->enterprise_id,
 						   "name", u->enterprise_name)
 				       : json_null();
-	return json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:o, s:o, s:o, s:b, s:o}", "id",
-			 (json_int_t)u->user_id, "username", u->username, "display_name",
+	return json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s, s:s, s:s?}, s:o, s:o, s:o, s:b, s:o}",
+			 "id", (json_int_t)u->user_id, "username", u->username, "display_name",
 			 u->display_name, "org", "id", (json_int_t)u->org_id, "code", u->org_code,
-			 "name", u->org_name, "kind", u->org_kind, "enterprise", ent, "roles", roles,
+			 "name", u->org_name, "kind", u->org_kind, "region_code", u->org_region_code,
+			 "enterprise", ent, "roles", roles,
 			 "permissions", perms, "must_change_password", u->must_change_password,
 			 "last_login_at", json_time(req, u->last_login_at));
 }

@@ -125,12 +125,12 @@ const struct migration auth_migrations[] = {
 
 #define PRINCIPAL_COLUMNS                                                                          \
 	"u.id, u.username, u.display_name, u.org_id, u.enterprise_id, u.must_change_password,"     \
-	" u.status, u.last_login_at, o.code, o.name, o.kind, o.path, e.name"
+	" u.status, u.last_login_at, o.code, o.name, o.kind, o.path, e.name, o.region_code"
 #define PRINCIPAL_JOINS                                                                            \
 	" JOIN users u ON u.id = x.user_id JOIN orgs o ON o.id = u.org_id"                        \
 	" LEFT JOIN enterprises e ON e.id = u.enterprise_id"
 
-/* columns 0..12 the principal, then 13.. the session */
+/* columns 0..13 the principal, then 14.. the session */
 const struct sql SQL_SESSION_LOOKUP =
 	SQL("SELECT " PRINCIPAL_COLUMNS ", x.id, x.csrf_token, x.created_at, x.last_seen_at"
 	    " FROM sessions x" PRINCIPAL_JOINS " WHERE x.token_hash = $1");
@@ -146,7 +146,7 @@ const struct sql SQL_SESSION_DELETE_USER_EXCEPT =
 const struct sql SQL_SESSION_PURGE =
 	SQL("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
 
-/* columns 0..12 the principal, then 13.. the token */
+/* columns 0..13 the principal, then 14.. the token */
 const struct sql SQL_TOKEN_LOOKUP =
 	SQL("SELECT " PRINCIPAL_COLUMNS ", x.id, x.expires_at, x.revoked_at, x.last_used_at"
 	    " FROM api_tokens x" PRINCIPAL_JOINS " WHERE x.token_hash = $1");

@@ -27,6 +27,7 @@ struct principal {
 	const char *org_name;
 	const char *org_kind;
 	const char *org_path;
+	const char *org_region_code; /* GB/T 2260 code of the org's area, or NULL */
 	int64_t enterprise_id; /* 0 unless an enterprise user */
 	const char *enterprise_name;
 	bool must_change_password;

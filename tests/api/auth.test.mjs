@@ -29,7 +29,7 @@ test('login answers the user object, a CSRF token and a hardened session cookie'
 		'must_change_password', 'org', 'permissions', 'roles', 'username'].sort());
 	assert.equal(u.username, 'leader');
 	assert.equal(u.display_name, '赵振兴');
-	assert.deepEqual(u.org, { id: u.org.id, code: '230200', name: '齐齐哈尔市工业和信息化局', kind: 'city' });
+	assert.deepEqual(u.org, { id: u.org.id, code: '230200', name: '齐齐哈尔市工业和信息化局', kind: 'city', region_code: '230200' });
 	assert.equal(u.enterprise, null);
 	assert.deepEqual(u.roles, [{ code: 'leader', name: '领导', scope: 'subtree' }]);
 	for (const p of ['org.read', 'user.read', 'enterprise.read']) assert.ok(u.permissions.includes(p), p);
