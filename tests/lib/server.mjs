@@ -77,7 +77,14 @@ export async function startServer({ demo = true, args = [], db, dir, keep = fals
 		async stop(signal = 'SIGTERM') {
 			if (!exited) proc.kill(signal);
 			const r = await exitPromise;
-			log.end();
+			await new Promise((done) => log.end(done));
+			// Under make san: a sanitizer report anywhere in the server's life fails the test.
+			const text = readFileSync(logPath, 'utf8');
+			const report = text.match(/(AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:)[^\n]*/);
+			if (report) {
+				const keepDir = dir;
+				throw new Error(`sanitizer report in the server log (${keepDir}): ${report[0]}`);
+			}
 			if (!keep && !onPostgres) rmSync(dir, { recursive: true, force: true });
 			return r;
 		},
