@@ -16,11 +16,16 @@ struct module;
  * at least two characters; written into out (n slots of size bytes); returns how many. */
 int cases_name_variants(const char *name, char out[][256], int n);
 
-/* text with every occurrence of each needle (NULL or empty ones skipped) replaced by
- * replacement, and every 11-digit mainland mobile number and 18-character credit code masked,
- * appended to out. */
-void cases_anonymise(const char *text, const char *const *needles, int nneedles,
-		     const char *replacement, struct str *out);
+/* What to hide and what to write instead. */
+struct cases_mask {
+	const char *needle; /* NULL or empty: skipped */
+	const char *replacement;
+};
+
+/* text with every occurrence of each needle replaced (the first mask that matches at a place
+ * wins, so list longer needles first), and every 11-digit mainland mobile number and
+ * 18-character credit code masked, appended to out. */
+void cases_anonymise(const char *text, const struct cases_mask *masks, int n, struct str *out);
 
 extern const struct module cases_module;
 

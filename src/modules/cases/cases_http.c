@@ -96,17 +96,18 @@ static const char *anonymise(struct request *req, const struct appeal_brief *b, 
 {
 	char variants[4][256];
 	int n = cases_name_variants(b->enterprise_name, variants, 4);
-	const char *needles[8];
+	struct cases_mask masks[8];
 	int k = 0;
 	for (int i = 0; i < n; i++)
-		needles[k++] = variants[i];
+		masks[k++] = (struct cases_mask){variants[i], ANON_NAME};
+	/* the enterprise's contact: a person's name (two characters at least), a phone number */
 	if (b->contact_name && strlen(b->contact_name) >= 6)
-		needles[k++] = b->contact_name;
+		masks[k++] = (struct cases_mask){b->contact_name, "某某"};
 	if (b->contact_phone && *b->contact_phone)
-		needles[k++] = b->contact_phone;
+		masks[k++] = (struct cases_mask){b->contact_phone, "********"};
 	struct str s;
 	str_init(&s, 1u << 20);
-	cases_anonymise(text, needles, k, ANON_NAME, &s);
+	cases_anonymise(text, masks, k, &s);
 	const char *out = str_ok(&s) ? arena_strdup(&req->arena, s.p) : NULL;
 	str_release(&s);
 	return out;

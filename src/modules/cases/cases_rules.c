@@ -83,17 +83,16 @@ static bool upper_or_digit(char c)
 	return digit(c) || (c >= 'A' && c <= 'Z');
 }
 
-void cases_anonymise(const char *text, const char *const *needles, int nneedles,
-		     const char *replacement, struct str *out)
+void cases_anonymise(const char *text, const struct cases_mask *masks, int n, struct str *out)
 {
 	const char *p = text ? text : "";
 	while (*p) {
 		bool done = false;
-		for (int i = 0; i < nneedles && !done; i++) {
-			const char *nd = needles[i];
+		for (int i = 0; i < n && !done; i++) {
+			const char *nd = masks[i].needle;
 			size_t k = nd ? strlen(nd) : 0;
 			if (k && strncmp(p, nd, k) == 0) {
-				str_puts(out, replacement);
+				str_puts(out, masks[i].replacement);
 				p += k;
 				done = true;
 			}

@@ -1,0 +1,205 @@
+// notify.test.mjs: the in-app inbox (unread counts, marking read, nobody else's) and the outgoing
+// webhook against a local receiver: its settings (system administrator only; the secret is never
+// shown), the JSON body signed with HMAC-SHA256, retries with backoff from the outbox under the
+// injected clock, failures visible to administrators and retried on demand, kinds filtered.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createHmac } from 'node:crypto';
+import { assertError } from './helpers.mjs';
+import { appealServer, cast, file, act, eventually } from './appeals-helpers.mjs';
+
+let srv, c, receiver, received = [], answer = () => 200;
+const SECRET = 'gateway-secret-0123456789';
+before(async () => {
+	srv = await appealServer();
+	c = await cast(srv);
+	receiver = createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (d) => chunks.push(d));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks).toString('utf8');
+			const status = answer(body);
+			received.push({ method: req.method, url: req.url, headers: req.headers, body, status });
+			res.writeHead(status, { 'Content-Type': 'text/plain' });
+			res.end(status < 300 ? 'ok' : 'busy');
+		});
+	});
+	await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+});
+after(async () => {
+	receiver.close();
+	assert.equal((await srv.stop()).code, 0);
+});
+
+const hookUrl = () => `http://127.0.0.1:${receiver.address().port}/sms/send?channel=tiejian`;
+const inbox = async (s, q = '') => (await s.get('/api/v1/notifications?page_size=100' + q)).json;
+
+test('the inbox: what concerns me, unread counts, marking read; nobody else\'s', async () => {
+	const a = await file(c, { topic: '消息测试' });
+	await act(c.handler, a, 'accept');
+	const before = (await c.yunxing.get('/api/v1/notifications/unread-count')).json.unread;
+	await act(c.handler, a, 'assign', { lead_org_id: c.org['230200-02'] });
+	let n = await inbox(c.yunxing);
+	assert.equal(n.unread, before + 1);
+	assert.equal((await c.yunxing.get('/api/v1/notifications/unread-count')).json.unread, before + 1);
+	const note = n.items[0];
+	assert.equal(note.kind, 'assigned');
+	assert.equal(note.kind_name, '交办给您');
+	assert.equal(note.entity, 'appeal');
+	assert.equal(note.entity_id, a.id);
+	assert.match(note.title, new RegExp(a.number));
+	assert.equal(note.read, false);
+	// the actor is not told of their own action
+	assert.ok(!(await inbox(c.handler)).items.some((x) => x.kind === 'assigned' && x.entity_id === a.id));
+	// another user's notification is not found, and stays unread
+	assertError(await c.handler.post(`/api/v1/notifications/${note.id}/read`), 404, 'not_found');
+	assert.equal((await c.handler.post('/api/v1/notifications/abc/read')).status, 404);
+	let r = await c.yunxing.post(`/api/v1/notifications/${note.id}/read`);
+	assert.equal(r.status, 204);
+	n = await inbox(c.yunxing);
+	assert.equal(n.unread, before);
+	assert.equal(n.items.find((x) => x.id === note.id).read, true);
+	assert.ok(n.items.find((x) => x.id === note.id).read_at);
+	// read twice is fine
+	assert.equal((await c.yunxing.post(`/api/v1/notifications/${note.id}/read`)).status, 204);
+	// unread only, then all read
+	assert.ok((await inbox(c.yunxing, '&unread=1')).items.every((x) => !x.read));
+	r = await c.handler.post('/api/v1/notifications/read-all');
+	assert.equal(r.status, 200);
+	assert.ok(r.json.marked >= 1);
+	assert.equal((await c.handler.get('/api/v1/notifications/unread-count')).json.unread, 0);
+	assert.deepEqual((await inbox(c.handler, '&unread=1')).items, []);
+	// everyone has an inbox, administrators too; nobody logged out does
+	assert.equal((await c.auditadmin.get('/api/v1/notifications')).status, 200);
+	assert.equal((await srv.fetch('/api/v1/notifications')).status, 401);
+});
+
+test('the webhook\'s settings: the system administrator\'s, checked, the secret never shown', async () => {
+	let r = await c.sysadmin.get('/api/v1/notify/webhook');
+	assert.equal(r.status, 200, r.text);
+	assert.deepEqual([r.json.url, r.json.enabled, r.json.secret_set], ['', false, false]);
+	assert.ok(r.json.available_kinds.some((k) => k.code === 'assigned' && k.name === '交办给您'));
+	for (const u of ['leader', 'dispatcher', 'secadmin'])
+		if (c[u]) assertError(await c[u].get('/api/v1/notify/webhook'), 403, 'permission_denied');
+	const put = (body) => c.sysadmin.put('/api/v1/notify/webhook', body);
+	assertError(await put({ url: 'ftp://gateway/x', secret: SECRET, enabled: true }), 422, 'invalid_url', { field: 'url' });
+	assertError(await put({ url: 'http://user:pw@gateway/x', secret: SECRET, enabled: true }), 422, 'invalid_url', { field: 'url' });
+	assertError(await put({ url: 'http://gateway:99999/x', secret: SECRET, enabled: true }), 422, 'invalid_url', { field: 'url' });
+	assertError(await put({ url: hookUrl(), secret: 'short', enabled: true }), 422, 'weak_secret', { field: 'secret' });
+	assertError(await put({ url: hookUrl(), enabled: true }), 422, 'weak_secret', { field: 'secret' });
+	assertError(await put({ url: hookUrl(), secret: SECRET, enabled: true, kinds: ['nope'] }), 422, 'invalid_choice', { field: 'kinds' });
+	r = await put({ url: hookUrl(), secret: SECRET, enabled: false });
+	assert.equal(r.status, 200, r.text);
+	assert.deepEqual([r.json.url, r.json.enabled, r.json.secret_set], [hookUrl(), false, true]);
+	assert.ok(!JSON.stringify(r.json).includes(SECRET));
+	// changing the URL keeps the secret
+	r = await put({ url: hookUrl(), enabled: false });
+	assert.equal(r.json.secret_set, true);
+	const audit = await c.auditadmin.get('/api/v1/audit?entity=notify_webhook&page_size=10');
+	assert.ok(audit.json.items.length >= 2);
+	assert.ok(!JSON.stringify(audit.json).includes(SECRET), 'the secret is not in the audit log');
+});
+
+test('deliveries: signed JSON posted to the gateway; nothing while it is off', async () => {
+	// while off, nothing is queued
+	const off = await file(c, { topic: '推送关闭时的诉求' });
+	await new Promise((r) => setTimeout(r, 1500));
+	assert.equal(received.length, 0);
+	let r = await c.sysadmin.put('/api/v1/notify/webhook', { url: hookUrl(), secret: SECRET, enabled: true });
+	assert.equal(r.json.enabled, true);
+	const a = await file(c, { topic: '推送测试' });
+	await srv.clock({ advance_s: 6 });
+	const got = await eventually(() => received.find((x) => JSON.parse(x.body).notification.entity_id === a.id),
+		'a delivery');
+	assert.equal(got.method, 'POST');
+	assert.equal(got.url, '/sms/send?channel=tiejian');
+	assert.match(got.headers['content-type'], /^application\/json/);
+	const ts = got.headers['x-tiejian-timestamp'];
+	const want = 'sha256=' + createHmac('sha256', SECRET).update(`${ts}.${got.body}`).digest('hex');
+	assert.equal(got.headers['x-tiejian-signature'], want, 'HMAC-SHA256 of "timestamp.body"');
+	assert.match(got.headers['x-tiejian-delivery'], /^\d+$/);
+	const body = JSON.parse(got.body);
+	assert.equal(body.event, 'notification');
+	assert.equal(body.notification.kind, 'filed');
+	assert.equal(body.notification.kind_name, '新诉求待受理');
+	assert.equal(body.notification.entity, 'appeal');
+	assert.ok(body.user.username && body.user.display_name);
+	assert.ok(!received.some((x) => JSON.parse(x.body).notification.entity_id === off.id));
+	r = await c.sysadmin.get('/api/v1/notify/deliveries?status=delivered');
+	assert.ok(r.json.items.some((x) => String(x.id) === got.headers['x-tiejian-delivery'] && x.last_status === 200 && x.attempts === 1));
+	assertError(await c.sysadmin.get('/api/v1/notify/deliveries?status=lost'), 422, 'invalid_choice', { field: 'status' });
+});
+
+test('a failing gateway: retried with backoff, then failed for an administrator to see and retry', async () => {
+	received = [];
+	answer = () => 503;
+	const a = await file(c, { topic: '推送失败测试' });
+	await srv.clock({ advance_s: 6 });
+	await eventually(() => received.length >= 1, 'the first attempt');
+	let d = await eventually(async () => (await c.sysadmin.get('/api/v1/notify/deliveries?status=pending')).json.items
+		.find((x) => x.attempts === 1 && x.last_status === 503), 'the failure recorded');
+	assert.match(d.last_error, /503/);
+	// not again before the backoff (60 s) is over
+	const n = received.length;
+	await srv.clock({ advance_s: 30 });
+	await new Promise((r) => setTimeout(r, 2000));
+	assert.equal(received.length, n);
+	// the gateway recovers; the retry gets through
+	answer = () => 200;
+	await srv.clock({ advance_s: 40 });
+	await eventually(async () => (await c.sysadmin.get('/api/v1/notify/deliveries?status=delivered')).json.items
+		.some((x) => x.id === d.id && x.attempts === 2), 'the retry');
+	// a gateway that stays down: eight attempts, the waits doubling, then failed
+	answer = () => 500;
+	received = [];
+	const last = (await c.sysadmin.get('/api/v1/notify/deliveries?page_size=1')).json.items[0].id;
+	await file(c, { topic: '推送始终失败测试' });
+	for (let attempt = 1; attempt <= 8; attempt++) {
+		await srv.clock({ advance_s: Math.min(60 * 2 ** (attempt - 1), 3600) + 6 });
+		d = await eventually(async () => {
+			const mine = (await c.sysadmin.get('/api/v1/notify/deliveries')).json.items.filter((x) => x.id > last);
+			return mine.length && mine.every((x) => x.attempts === attempt) && mine[0];
+		}, `attempt ${attempt}`);
+	}
+	assert.equal(d.status, 'failed');
+	assert.equal(d.last_status, 500);
+	const failed = (await c.sysadmin.get('/api/v1/notify/deliveries?status=failed')).json;
+	assert.ok(failed.items.some((x) => x.id === d.id));
+	assert.ok(d.recipient);
+	assert.equal((await c.sysadmin.get('/api/v1/notify/webhook')).json.deliveries.failed >= 1, true);
+	// no further attempts by itself
+	await srv.clock({ advance_s: 7200 });
+	await new Promise((r) => setTimeout(r, 2000));
+	assert.equal(received.filter((x) => x.status === 500).length >= 8, true);
+	const count = received.length;
+	await new Promise((r) => setTimeout(r, 1500));
+	assert.equal(received.length, count);
+	// an administrator retries it once the gateway is back
+	answer = () => 200;
+	assertError(await c.sysadmin.post('/api/v1/notify/deliveries/999999/retry'), 404, 'not_found');
+	assert.equal((await c.sysadmin.post(`/api/v1/notify/deliveries/${d.id}/retry`)).status, 204);
+	await srv.clock({ advance_s: 6 });
+	await eventually(async () => (await c.sysadmin.get('/api/v1/notify/deliveries?status=delivered')).json.items
+		.some((x) => x.id === d.id), 'the manual retry');
+	assert.ok(a.id > 0);
+});
+
+test('only the kinds asked for; a test message on demand', async () => {
+	let r = await c.sysadmin.put('/api/v1/notify/webhook', { url: hookUrl(), enabled: true, kinds: ['escalated', 'test'] });
+	assert.deepEqual(r.json.kinds, ['escalated', 'test']);
+	received = [];
+	const a = await file(c, { topic: '只推送升级' });
+	await act(c.handler, a, 'accept');
+	await act(c.handler, a, 'assign', { lead_org_id: c.org['230202'] });
+	await act(c.supervisor, a, 'escalate', { note: '请领导协调' });
+	await srv.clock({ advance_s: 6 });
+	await eventually(() => received.some((x) => JSON.parse(x.body).notification.kind === 'escalated'), 'the escalation');
+	assert.ok(received.every((x) => ['escalated'].includes(JSON.parse(x.body).notification.kind)));
+	r = await c.sysadmin.post('/api/v1/notify/webhook/test');
+	assert.equal(r.status, 202, r.text);
+	await srv.clock({ advance_s: 6 });
+	await eventually(() => received.some((x) => JSON.parse(x.body).notification.kind === 'test'), 'the test message');
+	await c.sysadmin.put('/api/v1/notify/webhook', { url: hookUrl(), enabled: false });
+	assertError(await c.sysadmin.post('/api/v1/notify/webhook/test'), 409, 'webhook_disabled');
+});
