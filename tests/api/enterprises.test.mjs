@@ -310,3 +310,20 @@ test('the demo is the same on every run', async () => {
 		await other.stop();
 	}
 });
+
+test('a tag\'s enterprise count is counted within the caller\'s scope, like the list it stands for', async () => {
+	const cityTags = (await leader.get('/api/v1/enterprise-tags')).json.items;
+	const countyTags = (await handler.get('/api/v1/enterprise-tags')).json.items;
+	let differs = false;
+	for (const t of countyTags) {
+		const listed = (await handler.get(`/api/v1/enterprises?tags=${t.id}&page_size=1`)).json.total;
+		assert.equal(t.enterprises, listed, `county count of ${t.name}`);
+		const city = cityTags.find((c) => c.id === t.id);
+		assert.equal(city.enterprises, (await leader.get(`/api/v1/enterprises?tags=${t.id}&page_size=1`)).json.total);
+		differs ||= city.enterprises > t.enterprises;
+	}
+	assert.ok(differs, 'the city counts more than one county for some tag');
+	const own = (await ent.get('/api/v1/enterprise-tags')).json.items;
+	for (const t of own)
+		assert.ok(t.enterprises <= 1, 'an enterprise sees at most itself');
+});

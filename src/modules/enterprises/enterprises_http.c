@@ -721,7 +721,10 @@ static enum status read_tags(struct request *req, struct db *db, json_t *v,
 		if (dup)
 			continue;
 		bool found = false, active = false, had = false;
-		struct db_res *r = db_query(db, &SQL_TAG_GET, DB_ARGS(db_int(id)));
+		struct db_val ta[6];
+		scope_filter(req, ta);
+		ta[5] = db_int(id);
+		struct db_res *r = db_query(db, &SQL_TAG_GET, ta, 6);
 		const char *name = NULL;
 		if (db_next(r)) {
 			found = true;
@@ -1156,7 +1159,9 @@ static enum status tags_list(struct request *req)
 	if ((st = req_db(req, &db)))
 		return st;
 	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_TAGS_LIST, DB_NOARGS);
+	struct db_val a[SCOPE_NARGS];
+	scope_filter(req, a);
+	struct db_res *r = db_query(db, &SQL_TAGS_LIST, a, SCOPE_NARGS);
 	while (db_next(r))
 		json_array_append_new(items, tag_json(req, r));
 	if ((st = db_done(r))) {
@@ -1169,7 +1174,10 @@ static enum status tags_list(struct request *req)
 static enum status tag_load(struct request *req, struct db *db, int64_t id, json_t **out)
 {
 	*out = NULL;
-	struct db_res *r = db_query(db, &SQL_TAG_GET, DB_ARGS(db_int(id)));
+	struct db_val a[6];
+	scope_filter(req, a);
+	a[5] = db_int(id);
+	struct db_res *r = db_query(db, &SQL_TAG_GET, a, 6);
 	if (db_next(r))
 		*out = tag_json(req, r);
 	enum status st = db_done(r);

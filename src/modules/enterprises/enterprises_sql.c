@@ -366,14 +366,17 @@ const struct sql SQL_ENT_SET_DERIVED =
 
 /* ---- tags ------------------------------------------------------------------------------------ */
 
+/* Tags are shared by all; how many enterprises carry one is counted within the caller's scope,
+ * so the count never leaks what the list would not show. */
+#define TAG_SCOPED_COUNT                                                                           \
+	" (SELECT COUNT(*) FROM enterprise_tag_links l JOIN enterprises e ON e.id = l.enterprise_id" \
+	" JOIN orgs o ON o.id = e.org_id WHERE l.tag_id = t.id AND " ENT_SCOPE ")"
 const struct sql SQL_TAGS_LIST =
-	SQL("SELECT t.id, t.name, t.sort, t.status, t.created_at, t.updated_at,"
-	    " (SELECT COUNT(*) FROM enterprise_tag_links l WHERE l.tag_id = t.id)"
+	SQL("SELECT t.id, t.name, t.sort, t.status, t.created_at, t.updated_at," TAG_SCOPED_COUNT
 	    " FROM enterprise_tags t ORDER BY t.sort, t.id");
 const struct sql SQL_TAG_GET =
-	SQL("SELECT t.id, t.name, t.sort, t.status, t.created_at, t.updated_at,"
-	    " (SELECT COUNT(*) FROM enterprise_tag_links l WHERE l.tag_id = t.id)"
-	    " FROM enterprise_tags t WHERE t.id = $1");
+	SQL("SELECT t.id, t.name, t.sort, t.status, t.created_at, t.updated_at," TAG_SCOPED_COUNT
+	    " FROM enterprise_tags t WHERE t.id = $6");
 const struct sql SQL_TAG_INSERT =
 	SQL("INSERT INTO enterprise_tags (name, sort, status, created_at, updated_at)"
 	    " VALUES ($1, $2, 'active', $3, $3) RETURNING id");
