@@ -327,3 +327,23 @@ test('a tag\'s enterprise count is counted within the caller\'s scope, like the 
 	for (const t of own)
 		assert.ok(t.enterprises <= 1, 'an enterprise sees at most itself');
 });
+
+test('a record says which fields its reader may change; history names people; exports have a Chinese file name', async () => {
+	const mine = (await ent.get('/api/v1/enterprises/1')).json;
+	assert.deepEqual(mine.editable.sort(), ['address', 'contacts', 'employees']);
+	const official = (await handler.get('/api/v1/enterprises/1')).json;
+	assert.ok(official.editable.includes('name') && official.editable.includes('legal_rep'));
+	assert.ok(!official.editable.includes('uscc'), 'the credit code needs enterprise.admin');
+	const admin = (await stat.get('/api/v1/enterprises/1')).json;
+	assert.ok(admin.editable.includes('uscc'));
+	assert.deepEqual((await sysadmin.get('/api/v1/enterprises/1')).status, 403);
+	// An edit by the enterprise user shows its person's name in the history.
+	const r = await ent.patch('/api/v1/enterprises/1', { version: mine.version, employees: 321 });
+	assert.equal(r.status, 200, r.text);
+	const h = (await handler.get('/api/v1/enterprises/1/history')).json.items[0];
+	assert.deepEqual(h.user, { id: ent.user.id, username: 'enterprise', display_name: '钱企联' });
+	const x = await leader.get('/api/v1/enterprises/export?format=csv&region_code=230202');
+	assert.equal(x.status, 200);
+	assert.match(x.headers.get('content-disposition'),
+		/^attachment; filename="_+\d{8}\.csv"; filename\*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95_\d{8}\.csv$/);
+});

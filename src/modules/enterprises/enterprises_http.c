@@ -622,6 +622,26 @@ static enum status load_rec(struct request *req, struct db *db, int64_t id, stru
 	return ent_load_contacts(db, &req->arena, rec);
 }
 
+/* The fields this caller may change on a record it can see, by the same rules PATCH applies:
+ * an enterprise user its own few, an official with enterprise.write the rest (the credit code
+ * only with enterprise.admin). The console builds its form from it. */
+static json_t *editable_fields(struct request *req)
+{
+	json_t *keys = json_array();
+	bool own_only = !(req->scope.kinds & (SCOPE_ALL | SCOPE_SUBTREE | SCOPE_ORG));
+	bool write = req->user && permset_has(&req->user->perms, PERM_ENTERPRISE_WRITE);
+	bool admin = req->user && permset_has(&req->user->perms, PERM_ENTERPRISE_ADMIN);
+	if (!write)
+		return keys;
+	for (int f = 0; f < EF__COUNT; f++) {
+		if (f == EF_USCC && (own_only || !admin))
+			continue;
+		if (!own_only || ent_fields[f].enterprise_editable)
+			json_array_append_new(keys, json_string(ent_fields[f].key));
+	}
+	return keys;
+}
+
 static enum status ent_get(struct request *req)
 {
 	int64_t id;
@@ -631,7 +651,10 @@ static enum status ent_get(struct request *req)
 	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
 	    (st = load_rec(req, db, id, &rec)))
 		return st;
-	return reply_json(req, 200, ent_rec_json(req, &rec, true));
+	json_t *out = ent_rec_json(req, &rec, true);
+	if (out)
+		json_object_set_new(out, "editable", editable_fields(req));
+	return reply_json(req, 200, out);
 }
 
 /* ---- create and edit ---------------------------------------------------------------------- */
@@ -1120,13 +1143,14 @@ static enum status ent_history(struct request *req)
 					    : NULL;
 		json_array_append_new(
 			items,
-			json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:{s:I, s:s?},"
+			json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:{s:I, s:s?, s:s?},"
 				  " s:o, s:s?}",
 				  "id", (json_int_t)db_col_int(r, 0), "version",
 				  (json_int_t)db_col_int(r, 1), "action", db_col_text(r, 2), "field",
 				  field, "field_label", label, "from", db_col_text(r, 4), "to",
 				  db_col_text(r, 5), "reason", db_col_text(r, 6), "user", "id",
-				  (json_int_t)db_col_int(r, 7), "username", db_col_text(r, 8), "at",
+				  (json_int_t)db_col_int(r, 7), "username", db_col_text(r, 8),
+				  "display_name", db_col_text(r, 11), "at",
 				  json_time(req, db_col_int(r, 9)), "request_id", db_col_text(r, 10)));
 	}
 	if ((st = db_done(r))) {

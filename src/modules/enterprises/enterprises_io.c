@@ -10,6 +10,7 @@
 #include "app/module.h"
 #include "audit/audit.h"
 #include "http/input.h"
+#include "lib/date.h"
 #include "lib/csv.h"
 #include "lib/log.h"
 #include "lib/textenc.h"
@@ -76,11 +77,36 @@ static enum status xlsx_build(struct request *req, xlsx_fill_fn fill, void *ctx,
 	return ST_OK;
 }
 
+/* attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266), so a Chinese
+ * file name arrives intact and an old client still gets a usable one. */
+static const char *content_disposition(struct request *req, const char *filename)
+{
+	struct str enc, ascii;
+	str_init(&enc, 1024);
+	str_init(&ascii, 256);
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_';
+		if (plain)
+			str_putc(&enc, (char)*p);
+		else
+			str_appendf(&enc, "%%%02X", *p);
+		str_putc(&ascii, *p < 0x80 && *p != '"' && *p != '\\' ? (char)*p : '_');
+	}
+	const char *out = str_ok(&enc) && str_ok(&ascii)
+				  ? arena_printf(&req->arena,
+						 "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+						 ascii.p, enc.p)
+				  : "attachment";
+	str_release(&enc);
+	str_release(&ascii);
+	return out;
+}
+
 static enum status reply_file(struct request *req, const char *type, const char *filename,
 			      char *body, size_t len)
 {
-	req_set_header(req, "Content-Disposition",
-		       arena_printf(&req->arena, "attachment; filename=\"%s\"", filename));
+	req_set_header(req, "Content-Disposition", content_disposition(req, filename));
 	req_set_header(req, "Cache-Control", "no-store");
 	return reply_raw(req, 200, type, body, len);
 }
@@ -149,7 +175,7 @@ enum status ent_import_template(struct request *req)
 		size_t len;
 		if ((st = xlsx_build(req, fill_template, NULL, &body, &len)))
 			return st;
-		return reply_file(req, XLSX_TYPE, "enterprise-import-template.xlsx", body, len);
+		return reply_file(req, XLSX_TYPE, "企业导入模板.xlsx", body, len);
 	}
 	struct str s;
 	str_init(&s, 0);
@@ -165,7 +191,7 @@ enum status ent_import_template(struct request *req)
 	str_release(&s);
 	if (!body)
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
-	return reply_file(req, CSV_TYPE, "enterprise-import-template.csv", body, len);
+	return reply_file(req, CSV_TYPE, "企业导入模板.csv", body, len);
 }
 
 /* ---- export ---------------------------------------------------------------------------------- */
@@ -349,8 +375,12 @@ enum status ent_export(struct request *req)
 		db_rollback(db);
 	if (st)
 		return st;
+	struct date today;
+	date_ts_local_date(req->now, &today);
 	return reply_file(req, x.xlsx ? XLSX_TYPE : CSV_TYPE,
-			  x.xlsx ? "enterprises.xlsx" : "enterprises.csv", body, len);
+			  arena_printf(&req->arena, "企业名录_%04d%02d%02d.%s", today.year, today.month,
+				       today.day, x.xlsx ? "xlsx" : "csv"),
+			  body, len);
 }
 
 /* ---- import ---------------------------------------------------------------------------------- */

@@ -348,10 +348,11 @@ const struct sql SQL_ENT_HISTORY_ADD =
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
 #define HISTORY_FROM                                                                               \
 	" FROM enterprise_history h JOIN enterprises e ON e.id = h.enterprise_id"                  \
-	" JOIN orgs o ON o.id = e.org_id WHERE " ENT_SCOPE " AND h.enterprise_id = $6"
+	" JOIN orgs o ON o.id = e.org_id LEFT JOIN users u ON u.id = h.user_id"                     \
+	" WHERE " ENT_SCOPE " AND h.enterprise_id = $6"
 const struct sql SQL_ENT_HISTORY_LIST =
 	SQL("SELECT h.id, h.version, h.action, h.field, h.old_value, h.new_value, h.reason,"
-	    " h.user_id, h.username, h.changed_at, h.request_id" HISTORY_FROM
+	    " h.user_id, h.username, h.changed_at, h.request_id, u.display_name" HISTORY_FROM
 	    " ORDER BY h.id DESC LIMIT $7 OFFSET $8");
 const struct sql SQL_ENT_HISTORY_COUNT = SQL("SELECT COUNT(*)" HISTORY_FROM);
 
