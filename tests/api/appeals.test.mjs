@@ -454,6 +454,11 @@ test('the queue: filters, sorts, capped counts, search over 2- and 3-character C
 	assert.ok(r.json.items.every((x) => x.colour === 'red'));
 	r = await q(c.dispatcher, 'late=1');
 	assert.ok(r.json.items.every((x) => x.late === true));
+	// text that JSON must escape comes back as it went in
+	const odd = await file(c, { title: '含"引号"\\反斜杠\t制表和</script>的标题', topic: 'x' });
+	r = await q(c.dispatcher, 'q=' + encodeURIComponent('反斜杠'));
+	assert.equal(r.json.items.find((x) => x.id === odd.id).title, '含"引号"\\反斜杠\t制表和</script>的标题');
+	assert.equal((await c.dispatcher.get('/api/v1/appeals/work')).json.items.find((x) => x.id === odd.id).title, odd.title);
 	// counts are exact here, and say so
 	r = await c.dispatcher.get('/api/v1/appeals?page_size=1');
 	assert.equal(r.json.total_exact, true);

@@ -215,6 +215,11 @@ size_t appeal_stat_diff(const struct appeal_ties *old_t, const int64_t old_v[AM_
 			const struct appeal_ties *new_t, const int64_t new_v[AM__COUNT],
 			struct appeal_stat_cell *out, size_t max);
 
+/* The scope keys an appeal belongs to, other than SK_ALL (every appeal has that one): what the
+ * appeal_keys table holds, so a list for one key reads only its appeals. Returns how many were
+ * written to kinds/ids (at most max), or -1 when a path is malformed or max is too small. */
+int appeal_scope_keys(const struct appeal_ties *t, int *kinds, int64_t *ids, int max);
+
 /* The rates of docs/appeals.md, from summed metrics; negative when the denominator is 0. */
 enum appeal_rate {
 	RATE_CLOSE,     /* 办结率 = closed / accepted */

@@ -404,6 +404,44 @@ void appeal_metrics_of(const struct appeal *a, int64_t v[AM__COUNT])
 	appeal_metrics(&in, v);
 }
 
+/* The scope keys that differ between old (NULL: none) and new: deleted and inserted. */
+static enum status keys_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
+			      const struct appeal_ties *new_t, int64_t appeal_id)
+{
+	enum { MAXK = 96 };
+	int ok_[MAXK], nk_[MAXK];
+	int64_t oi[MAXK], ni[MAXK];
+	int no = old_t ? appeal_scope_keys(old_t, ok_, oi, MAXK) : 0;
+	int nn = appeal_scope_keys(new_t, nk_, ni, MAXK);
+	if (no < 0 || nn < 0)
+		return ST_INTERNAL;
+	enum status st = ST_OK;
+	for (int i = 0; !st && i < no; i++) {
+		bool kept = false;
+		for (int j = 0; j < nn && !kept; j++)
+			kept = nk_[j] == ok_[i] && ni[j] == oi[i];
+		if (!kept)
+			st = db_exec(cx->db, &SQL_KEY_DELETE,
+				     DB_ARGS(db_int(ok_[i]), db_int(oi[i]), db_int(appeal_id)), NULL);
+	}
+	for (int j = 0; !st && j < nn; j++) {
+		bool had = false;
+		for (int i = 0; i < no && !had; i++)
+			had = nk_[j] == ok_[i] && ni[j] == oi[i];
+		if (!had)
+			st = db_exec(cx->db, &SQL_KEY_INSERT,
+				     DB_ARGS(db_int(nk_[j]), db_int(ni[j]), db_int(appeal_id)), NULL);
+	}
+	return st;
+}
+
+enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a)
+{
+	struct appeal_ties t;
+	appeal_ties_of(a, &t);
+	return keys_apply(cx, NULL, &t, a->id);
+}
+
 enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
 				  const int64_t *old_v, const struct appeal *a)
 {
@@ -430,6 +468,12 @@ enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_tie
 			args[5 + m] = db_int(c->v[m]);
 		st = db_exec(cx->db, &SQL_STAT_ADD, args, 5 + AM__COUNT, NULL);
 	}
+	/* the scope keys change with the ties only (filing, assigning, returning) */
+	bool ties_changed = !old_t || old_t->norgs != t.norgs;
+	for (int i = 0; old_t && !ties_changed && i < t.norgs; i++)
+		ties_changed = old_t->org_id[i] != t.org_id[i];
+	if (!st && ties_changed)
+		st = keys_apply(cx, old_t, &t, a->id);
 	return st;
 }
 

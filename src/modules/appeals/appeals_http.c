@@ -228,44 +228,141 @@ json_t *appeal_json(struct request *req, struct appeal_ctx *cx, const struct app
 	return o;
 }
 
-/* A row of LIST_COLUMNS. */
-static json_t *list_row_json(struct request *req, struct db_res *r, const char *today,
-			     const char *yellow_until, bool ent_view)
+/* ---- list rows, written straight into one buffer (the queue is the hot path: building and
+ * dumping a JSON tree per row cost four fifths of a page) ---------------------------------- */
+
+static void js_str(struct str *s, const char *v)
+{
+	if (!v) {
+		str_puts(s, "null");
+		return;
+	}
+	str_putc(s, '"');
+	const char *run = v;
+	for (const char *p = v; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		str_append(s, run, (size_t)(p - run));
+		if (c == '"' || c == '\\') {
+			str_putc(s, '\\');
+			str_putc(s, (char)c);
+		} else {
+			str_appendf(s, "\\u%04x", c);
+		}
+		run = p + 1;
+	}
+	str_puts(s, run);
+	str_putc(s, '"');
+}
+
+static void js_int(struct str *s, int64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	str_append(s, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* "key": with the comma before it unless it is the first member */
+static void js_key(struct str *s, const char *key, bool first)
+{
+	if (!first)
+		str_putc(s, ',');
+	str_putc(s, '"');
+	str_puts(s, key);
+	str_puts(s, "\":");
+}
+
+static void js_time(struct str *s, int64_t t)
+{
+	char buf[DATE_TS_TEXT_SIZE];
+	if (!t || date_ts_format(t, buf, sizeof(buf)))
+		str_puts(s, "null");
+	else
+		js_str(s, buf);
+}
+
+static void js_ref(struct str *s, int64_t id, const char *name)
+{
+	if (!id) {
+		str_puts(s, "null");
+		return;
+	}
+	str_puts(s, "{\"id\":");
+	js_int(s, id);
+	str_puts(s, ",\"name\":");
+	js_str(s, name);
+	str_putc(s, '}');
+}
+
+/* A row of LIST_COLUMNS as a JSON object without its closing brace (the caller may add
+ * members). *colour_out (optional) receives its colour, *due_out its due date. */
+static void list_row(struct str *s, struct db_res *r, const char *today, const char *yellow_until,
+		     bool ent_view, enum appeal_colour *colour_out)
 {
 	char number[32];
 	int64_t id = db_col_int(r, 0), created = db_col_int(r, 12);
 	appeal_number(created, id, number, sizeof(number));
 	const char *state = db_col_text(r, 2), *due = db_col_text(r, 11);
-	int s = appeal_code_index(appeal_state_codes, state);
+	int st = appeal_code_index(appeal_state_codes, state);
 	const char *channel = db_col_text(r, 8), *urgency = db_col_text(r, 7);
 	enum appeal_colour colour =
-		colour_of(s >= 0 ? (enum appeal_state)s : AS_SUBMITTED, due, today, yellow_until);
-	const char *outcome = db_col_text(r, 21), *rating = db_col_text(r, 22);
-	bool pending = s == AS_PENDING_APPROVAL;
-	json_t *o = json_pack(
-		"{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o,"
-		" s:b, s:i, s:o, s:o, s:s}",
-		"id", (json_int_t)id, "number", number, "title", db_col_text(r, 1), "state", state,
-		"state_name", s >= 0 ? appeal_state_names[s] : state, "enterprise",
-		ref(db_col_int(r, 3), db_col_text(r, 4)), "category",
-		ref(db_col_int(r, 5), db_col_text(r, 6)), "urgency", urgency, "urgency_name",
-		name_of(appeal_urgency_codes, appeal_urgency_names, urgency), "channel", channel,
-		"channel_name", name_of(appeal_channel_codes, appeal_channel_names, channel),
-		"lead_unit", db_col_null(r, 9) ? json_null() : ref(db_col_int(r, 9), db_col_text(r, 10)),
-		"due_date", jstr(due), "colour", appeal_colour_codes[colour], "created_at",
-		json_time(req, created), "updated_at", json_time(req, db_col_int(r, 13)), "late",
-		db_col_int(r, 14) != 0, "reopen_count", (int)db_col_int(r, 16), "outcome",
-		outcome && !(ent_view && pending) ? json_string(outcome) : json_null(), "rating",
-		jstr(rating), "region_code", db_col_text(r, 23));
-	if (o && !ent_view) {
-		json_object_set_new(o, "escalated", json_boolean(db_col_int(r, 15) > 0));
-		json_object_set_new(o, "return_count", json_integer(db_col_int(r, 17)));
-		json_object_set_new(o, "supervision_open", json_integer(db_col_int(r, 19)));
-		json_object_set_new(o, "extension_pending", json_boolean(db_col_int(r, 20) != 0));
+		colour_of(st >= 0 ? (enum appeal_state)st : AS_SUBMITTED, due, today, yellow_until);
+	if (colour_out)
+		*colour_out = colour;
+	const char *outcome = db_col_text(r, 21);
+	bool pending = st == AS_PENDING_APPROVAL;
+	str_putc(s, '{');
+	js_key(s, "id", true);
+	js_int(s, id);
+	js_key(s, "number", false), js_str(s, number);
+	js_key(s, "title", false), js_str(s, db_col_text(r, 1));
+	js_key(s, "state", false), js_str(s, state);
+	js_key(s, "state_name", false), js_str(s, st >= 0 ? appeal_state_names[st] : state);
+	js_key(s, "enterprise", false), js_ref(s, db_col_int(r, 3), db_col_text(r, 4));
+	js_key(s, "category", false), js_ref(s, db_col_int(r, 5), db_col_text(r, 6));
+	js_key(s, "urgency", false), js_str(s, urgency);
+	js_key(s, "urgency_name", false);
+	js_str(s, name_of(appeal_urgency_codes, appeal_urgency_names, urgency));
+	js_key(s, "channel", false), js_str(s, channel);
+	js_key(s, "channel_name", false);
+	js_str(s, name_of(appeal_channel_codes, appeal_channel_names, channel));
+	js_key(s, "lead_unit", false);
+	js_ref(s, db_col_null(r, 9) ? 0 : db_col_int(r, 9), db_col_text(r, 10));
+	js_key(s, "due_date", false), js_str(s, due);
+	js_key(s, "colour", false), js_str(s, appeal_colour_codes[colour]);
+	js_key(s, "created_at", false), js_time(s, created);
+	js_key(s, "updated_at", false), js_time(s, db_col_int(r, 13));
+	js_key(s, "late", false), str_puts(s, db_col_int(r, 14) ? "true" : "false");
+	js_key(s, "reopen_count", false), js_int(s, db_col_int(r, 16));
+	js_key(s, "outcome", false), js_str(s, outcome && !(ent_view && pending) ? outcome : NULL);
+	js_key(s, "rating", false), js_str(s, db_col_text(r, 22));
+	js_key(s, "region_code", false), js_str(s, db_col_text(r, 23));
+	js_key(s, "rate_due", false), js_str(s, db_col_text(r, 18));
+	if (!ent_view) {
+		js_key(s, "escalated", false), str_puts(s, db_col_int(r, 15) > 0 ? "true" : "false");
+		js_key(s, "return_count", false), js_int(s, db_col_int(r, 17));
+		js_key(s, "supervision_open", false), js_int(s, db_col_int(r, 19));
+		js_key(s, "extension_pending", false);
+		str_puts(s, db_col_int(r, 20) ? "true" : "false");
 	}
-	if (o)
-		json_object_set_new(o, "rate_due", jstr(db_col_text(r, 18)));
-	return o;
+}
+
+/* Reply with the buffer (its bytes handed to the request); 500 if it ran out. */
+static enum status reply_str(struct request *req, struct str *s)
+{
+	size_t len;
+	char *body = str_steal(s, &len);
+	if (!body || arena_defer(&req->arena, free, body)) {
+		free(body);
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	}
+	return reply_raw(req, 200, "application/json; charset=utf-8", body, len);
 }
 
 /* The last date that is still "due soon": today plus the configured working days. */
@@ -370,7 +467,7 @@ enum status appeals_list(struct request *req)
 	    (st = yellow_until(&cx, &yellow)))
 		return st;
 
-	struct db_val a[26];
+	struct db_val a[28];
 	scope_filter(req, a);
 	a[5] = db_text(state);
 	a[6] = db_id_or_null(category);
@@ -393,8 +490,20 @@ enum status appeals_list(struct request *req)
 		a[21 + i] = search && i < query.nterms ? db_text(query.term[i]) : db_null();
 	a[24] = db_int(COUNT_CAP + 1);
 	a[25] = db_int(0);
+	/* The access path: one narrow scope key reads its own appeals (an enterprise's always, as
+	 * they are few; a county's or a unit's unless sorted by deadline, where the deadline
+	 * index serves better); a search starts from the index; a single state from its own. */
+	int key_kind = -1;
+	int64_t key_id = 0;
+	bool keyed = appeals_scope_key(&req->scope, &key_kind, &key_id) && key_kind != SK_ALL;
+	bool by_key = keyed && (key_kind == SK_ENTERPRISE || (!search && sort_i != 2));
+	a[26] = db_int(key_kind);
+	a[27] = db_int(key_id);
 	const struct sql *list, *count;
-	if (search) {
+	if (by_key) {
+		list = sort_i == 0 ? &SQL_KLIST_NEW : sort_i == 1 ? &SQL_KLIST_OLD : &SQL_KLIST_DUE;
+		count = &SQL_KCOUNT;
+	} else if (search) {
 		list = &SQL_LIST_SEARCH;
 		count = &SQL_COUNT_SEARCH;
 	} else if (single) {
@@ -406,23 +515,34 @@ enum status appeals_list(struct request *req)
 		count = &SQL_COUNT;
 	}
 	int64_t total;
-	if ((st = db_int1(db, count, a, 26, &total)))
+	if ((st = db_int1(db, count, a, 28, &total)))
 		return st;
 	a[24] = db_int(pg.size);
 	a[25] = db_int(pg.offset);
 	bool ent_view = req->user->enterprise_id > 0;
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, list, a, 26);
-	while (db_next(r))
-		json_array_append_new(items, list_row_json(req, r, cx.today, yellow, ent_view));
+	struct str out;
+	str_init(&out, 8u << 20);
+	str_puts(&out, "{\"items\":[");
+	struct db_res *r = db_query(db, list, a, 28);
+	for (int n = 0; db_next(r); n++) {
+		if (n)
+			str_putc(&out, ',');
+		list_row(&out, r, cx.today, yellow, ent_view, NULL);
+		str_putc(&out, '}');
+	}
 	if ((st = db_done(r))) {
-		json_decref(items);
+		str_release(&out);
 		return st;
 	}
 	bool exact = total <= COUNT_CAP;
-	json_t *env = list_envelope(items, exact ? total : COUNT_CAP, &pg);
-	json_object_set_new(env, "total_exact", json_boolean(exact));
-	return reply_json(req, 200, env);
+	str_puts(&out, "],\"total\":");
+	js_int(&out, exact ? total : COUNT_CAP);
+	str_puts(&out, ",\"page\":");
+	js_int(&out, pg.page);
+	str_puts(&out, ",\"page_size\":");
+	js_int(&out, pg.size);
+	str_puts(&out, exact ? ",\"total_exact\":true}" : ",\"total_exact\":false}");
+	return reply_str(req, &out);
 }
 
 /* ---- my work ------------------------------------------------------------------------------ */
@@ -440,21 +560,22 @@ static const struct {
 	{&SQL_WORK_ENTERPRISE, PERM_APPEAL_CREATE, "enterprise"},
 };
 
+/* One row of the work list: its place in the order, and its JSON (without the reasons). */
+struct work_row {
+	int64_t id;
+	char due[DATE_TEXT_SIZE]; /* the due date, else the rating deadline; "" none */
+	enum appeal_colour colour;
+	unsigned reasons; /* bit i: work_parts[i] */
+	char *json;
+};
+
 static int by_due(const void *x, const void *y)
 {
-	json_t *a = *(json_t *const *)x, *b = *(json_t *const *)y;
-	const char *da = json_string_value(json_object_get(a, "due_date"));
-	const char *db_ = json_string_value(json_object_get(b, "due_date"));
-	if (!da)
-		da = json_string_value(json_object_get(a, "rate_due"));
-	if (!db_)
-		db_ = json_string_value(json_object_get(b, "rate_due"));
-	int c = !da ? (db_ ? 1 : 0) : !db_ ? -1 : strcmp(da, db_);
+	const struct work_row *a = x, *b = y;
+	int c = !*a->due ? (*b->due ? 1 : 0) : !*b->due ? -1 : strcmp(a->due, b->due);
 	if (c)
 		return c;
-	json_int_t ia = json_integer_value(json_object_get(a, "id"));
-	json_int_t ib = json_integer_value(json_object_get(b, "id"));
-	return ia < ib ? -1 : ia > ib;
+	return a->id < b->id ? -1 : a->id > b->id;
 }
 
 enum status appeals_work(struct request *req)
@@ -468,9 +589,12 @@ enum status appeals_work(struct request *req)
 	if ((st = appeal_ctx_init(&cx, req->app, db, &req->arena, req->now)) ||
 	    (st = yellow_until(&cx, &yellow)))
 		return st;
-	json_t *by_id = json_object();
 	bool ent_view = req->user->enterprise_id > 0;
-	for (size_t i = 0; i < sizeof(work_parts) / sizeof(work_parts[0]); i++) {
+	size_t n = 0, alloc = 0;
+	struct work_row *rows = NULL;
+	struct str one;
+	str_init(&one, 1u << 20);
+	for (size_t i = 0; !st && i < sizeof(work_parts) / sizeof(work_parts[0]); i++) {
 		if (!permset_has(&req->user->perms, work_parts[i].perm))
 			continue;
 		if (work_parts[i].sql == &SQL_WORK_ENTERPRISE && req->user->enterprise_id <= 0)
@@ -483,48 +607,82 @@ enum status appeals_work(struct request *req)
 		a[6] = db_int(200);
 		struct db_res *r = db_query(db, work_parts[i].sql, a, 7);
 		while (db_next(r)) {
-			char key[24];
-			snprintf(key, sizeof(key), "%lld", (long long)db_col_int(r, 0));
-			json_t *item = json_object_get(by_id, key);
-			if (!item) {
-				item = list_row_json(req, r, cx.today, yellow, ent_view);
-				if (!item)
-					continue;
-				json_object_set_new(item, "reasons", json_array());
-				json_object_set_new(by_id, key, item);
+			int64_t id = db_col_int(r, 0);
+			size_t k;
+			for (k = 0; k < n && rows[k].id != id; k++)
+				;
+			if (k == n) {
+				if (n == alloc) {
+					size_t na = alloc ? alloc * 2 : 64;
+					struct work_row *nr = arena_alloc(&req->arena, na * sizeof(*nr));
+					if (!nr) {
+						st = ST_NOMEM;
+						break;
+					}
+					if (n)
+						memcpy(nr, rows, n * sizeof(*nr));
+					rows = nr;
+					alloc = na;
+				}
+				struct work_row *w = &rows[n++];
+				memset(w, 0, sizeof(*w));
+				w->id = id;
+				const char *due = db_col_text(r, 11);
+				if (!due)
+					due = db_col_text(r, 18);
+				snprintf(w->due, sizeof(w->due), "%s", due ? due : "");
+				str_clear(&one);
+				list_row(&one, r, cx.today, yellow, ent_view, &w->colour);
+				w->json = str_ok(&one) ? arena_strdup(&req->arena, one.p) : NULL;
+				if (!w->json) {
+					st = ST_NOMEM;
+					break;
+				}
 			}
-			json_array_append_new(json_object_get(item, "reasons"),
-					      json_string(work_parts[i].reason));
+			rows[k].reasons |= 1u << i;
 		}
-		if ((st = db_done(r))) {
-			json_decref(by_id);
-			return st;
-		}
+		enum status dst = db_done(r);
+		if (!st)
+			st = dst;
 	}
-	size_t n = json_object_size(by_id), k = 0;
-	json_t **arr = calloc(n ? n : 1, sizeof(*arr));
-	if (!arr) {
-		json_decref(by_id);
-		return ST_NOMEM;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(by_id, key, v) arr[k++] = v;
-	qsort(arr, n, sizeof(*arr), by_due);
-	json_t *items = json_array();
-	json_t *counts = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "red", 0, "yellow", 0, "green",
-				   0, "paused", 0, "none", 0, "total", (int)n);
+	str_release(&one);
+	if (st)
+		return st;
+	if (n)
+		qsort(rows, n, sizeof(*rows), by_due);
+	int counts[AC_PAUSED + 1] = {0};
+	struct str out;
+	str_init(&out, 16u << 20);
+	str_puts(&out, "{\"items\":[");
 	for (size_t i = 0; i < n; i++) {
-		const char *c = json_string_value(json_object_get(arr[i], "colour"));
-		json_object_set_new(counts, c,
-				    json_integer(json_integer_value(json_object_get(counts, c)) + 1));
-		if (i < 100)
-			json_array_append(items, arr[i]);
+		counts[rows[i].colour]++;
+		if (i >= 100)
+			continue;
+		if (i)
+			str_putc(&out, ',');
+		str_puts(&out, rows[i].json);
+		str_puts(&out, ",\"reasons\":[");
+		bool first = true;
+		for (size_t k = 0; k < sizeof(work_parts) / sizeof(work_parts[0]); k++)
+			if (rows[i].reasons & (1u << k)) {
+				if (!first)
+					str_putc(&out, ',');
+				js_str(&out, work_parts[k].reason);
+				first = false;
+			}
+		str_puts(&out, "]}");
 	}
-	free(arr);
-	json_decref(by_id);
-	return reply_json(req, 200, json_pack("{s:o, s:o, s:I}", "items", items, "counts", counts,
-					      "total", (json_int_t)n));
+	str_puts(&out, "],\"counts\":{");
+	for (int c = AC_NONE; c <= AC_PAUSED; c++) {
+		js_key(&out, appeal_colour_codes[c], c == AC_NONE);
+		js_int(&out, counts[c]);
+	}
+	js_key(&out, "total", false);
+	js_int(&out, (int64_t)n);
+	str_puts(&out, "},\"total\":");
+	js_int(&out, (int64_t)n);
+	str_putc(&out, '}');
+	return reply_str(req, &out);
 }
 
 /* ---- one appeal ---------------------------------------------------------------------------- */
@@ -1138,5 +1296,6 @@ const struct module appeals_module = {
 	.migrations = appeals_migrations,
 	.jobs = appeals_jobs,
 	.njobs = COUNT_OF(appeals_jobs),
+	.seed = appeals_seed,
 	.demo = appeals_demo,
 };

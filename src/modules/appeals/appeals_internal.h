@@ -159,6 +159,14 @@ enum status appeal_tell_holder(struct appeal_ctx *cx, const struct appeal *a, co
  * answered or final. */
 void appeal_set_due_date(struct appeal *a);
 
+/* Write every scope key of a (its keys must not be there yet: a rebuild). */
+enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a);
+/* The one counter and list key a caller's data scope names (SK_ALL included); false when the
+ * scope is a union no single key covers (then counts come from a recount, lists from the
+ * scope predicate alone), or sees nothing (*kind -1). */
+struct scope;
+bool appeals_scope_key(const struct scope *s, int *kind, int64_t *id);
+
 /* Add an event to the timeline (the action's own rows are written by appeal_act). */
 enum status appeal_event(struct appeal_ctx *cx, const struct appeal *a, const char *action,
 			 enum appeal_state from, enum appeal_state to, bool public_row,
@@ -181,7 +189,8 @@ enum status appeal_recompute_dues(struct appeal_ctx *cx, struct appeal *a);
 /* The stat ties of a, its metrics. */
 void appeal_ties_of(const struct appeal *a, struct appeal_ties *t);
 void appeal_metrics_of(const struct appeal *a, int64_t v[AM__COUNT]);
-/* Apply the change of counters from (old_t, old_v) (NULL: new) to a's current state. */
+/* Apply the change of counters from (old_t, old_v) (NULL: new) to a's current state, and of
+ * its scope keys when its ties changed. */
 enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
 				  const int64_t *old_v, const struct appeal *a);
 
@@ -234,5 +243,7 @@ enum status appeals_counters_rebuild(struct appeal_ctx *cx, int64_t *cells);
 
 enum status appeals_clock_job(struct app *app, struct db *db, int64_t now);
 enum status appeals_demo(struct app *app, struct db *db);
+/* At start-up: the scope keys of appeals filed before the keys table existed. */
+enum status appeals_seed(struct app *app, struct db *db);
 
 #endif

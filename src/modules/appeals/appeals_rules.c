@@ -274,6 +274,23 @@ static bool keys_of(const struct appeal_ties *t, struct key *k, int *n)
 	return true;
 }
 
+int appeal_scope_keys(const struct appeal_ties *t, int *kinds, int64_t *ids, int max)
+{
+	struct key k[MAX_KEYS];
+	int n = 0, out = 0;
+	if (!keys_of(t, k, &n))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (k[i].kind == SK_ALL)
+			continue;
+		if (out == max)
+			return -1;
+		kinds[out] = k[i].kind;
+		ids[out++] = k[i].id;
+	}
+	return out;
+}
+
 static int64_t dim_value(const struct appeal_ties *t, int dim)
 {
 	return dim == SD_UNIT ? t->lead_org_id : dim == SD_REGION ? t->region : t->category;

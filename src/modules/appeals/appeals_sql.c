@@ -312,6 +312,19 @@ const struct migration appeals_migrations[] = {
 	 "ALTER TABLE appeals ADD COLUMN grams TEXT[];"
 	 "CREATE INDEX appeals_grams ON appeals USING gin (grams);"},
 	{6, MIGRATION_6_ROLES, NULL},
+	/* 7: access paths for a million appeals: the scope keys of each appeal (a list for one
+	 * key reads only its appeals, newest first), the order "by deadline, none last", and the
+	 * counters by month. The keys of appeals filed before it are written at start-up. */
+	{7,
+	 "CREATE TABLE appeal_keys ("
+	 " kind INTEGER NOT NULL,"
+	 " scope_id BIGINT NOT NULL,"
+	 " appeal_id BIGINT NOT NULL REFERENCES appeals(id),"
+	 " PRIMARY KEY (kind, scope_id, appeal_id));"
+	 "CREATE INDEX appeal_keys_appeal ON appeal_keys (appeal_id);"
+	 "CREATE INDEX appeals_due_order ON appeals ((due_date IS NULL), due_date, id);"
+	 "CREATE INDEX appeal_stats_month ON appeal_stats (kind, scope_id, dim, month);",
+	 NULL},
 	{0, NULL, NULL},
 };
 
@@ -523,6 +536,13 @@ const struct sql SQL_FILE_GET =
 	SQL("SELECT id, name, stored_name, kind, size_bytes, internal FROM appeal_attachments"
 	    " WHERE id = $1 AND appeal_id = $2");
 
+const struct sql SQL_KEY_INSERT =
+	SQL("INSERT INTO appeal_keys (kind, scope_id, appeal_id) VALUES ($1, $2, $3)");
+const struct sql SQL_KEY_DELETE =
+	SQL("DELETE FROM appeal_keys WHERE kind = $1 AND scope_id = $2 AND appeal_id = $3");
+const struct sql SQL_KEY_CLEAR = SQL("DELETE FROM appeal_keys");
+const struct sql SQL_KEY_ANY = SQL("SELECT COUNT(*) FROM (SELECT 1 FROM appeal_keys LIMIT 1) x");
+
 /* ---- lists ---------------------------------------------------------------------------------- */
 
 /* List rows: the columns of appeal_list_json (appeals_http.c). */
@@ -623,6 +643,29 @@ const struct sql SQL_COUNT_SEARCH =
 	     " LIMIT $25) x",
 	     "SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE a.grams @> string_to_array("
 	     "CAST($21 AS TEXT), ' ') AND " APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG
+	     " LIMIT $25) x");
+
+/* One scope key (an enterprise, an org, a county's subtree): its appeals newest first straight
+ * from appeal_keys, the scope predicate still checked on each; $27 the key's kind, $28 its id.
+ * The terms are checked on the text (an enterprise's few appeals need no index). */
+#define KEY_FROM                                                                                   \
+	" FROM appeal_keys k JOIN appeals a ON a.id = k.appeal_id"                                 \
+	" JOIN enterprises e ON e.id = a.enterprise_id"                                            \
+	" JOIN appeal_categories c ON c.id = a.category_id"                                        \
+	" LEFT JOIN orgs lo ON lo.id = a.lead_org_id"                                              \
+	" WHERE k.kind = $27 AND k.scope_id = $28 AND "
+#define KLIST_STMT(order)                                                                          \
+	SQL2("SELECT " LIST_COLUMNS KEY_FROM APPEAL_SCOPE FILTERS(STATE_IN_SQ) TERMS_SQ            \
+	     " ORDER BY " order " LIMIT $25 OFFSET $26",                                           \
+	     "SELECT " LIST_COLUMNS KEY_FROM APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG            \
+	     " ORDER BY " order " LIMIT $25 OFFSET $26")
+const struct sql SQL_KLIST_NEW = KLIST_STMT("k.appeal_id DESC");
+const struct sql SQL_KLIST_OLD = KLIST_STMT("k.appeal_id ASC");
+const struct sql SQL_KLIST_DUE = KLIST_STMT(ORDER_DUE);
+const struct sql SQL_KCOUNT =
+	SQL2("SELECT COUNT(*) FROM (SELECT 1" KEY_FROM APPEAL_SCOPE FILTERS(STATE_IN_SQ) TERMS_SQ
+	     " LIMIT $25) x",
+	     "SELECT COUNT(*) FROM (SELECT 1" KEY_FROM APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG
 	     " LIMIT $25) x");
 
 /* "My work": one statement per capacity, each within the scope of its permission; $6 the

@@ -4,8 +4,10 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "app/app.h"
 #include "audit/audit.h"
 #include "http/input.h"
+#include "lib/log.h"
 #include "modules/appeals/appeals_internal.h"
 #include "modules/appeals/appeals_sql.h"
 
@@ -164,24 +166,10 @@ enum status appeals_stats(struct request *req)
 
 	/* The counter key the caller's scope names; a union of scopes no key covers is counted
 	 * from the appeals instead (as is source=recount). */
-	const struct scope *s = &req->scope;
-	unsigned kinds = s->kinds;
-	if (s->enterprise_id <= 0)
-		kinds &= ~(unsigned)SCOPE_ENTERPRISE;
-	if (kinds & SCOPE_SUBTREE)
-		kinds &= ~(unsigned)SCOPE_ORG; /* the user's own org is inside its subtree */
 	int key_kind = -1;
 	int64_t key_id = 0;
-	if (kinds & SCOPE_ALL)
-		key_kind = SK_ALL;
-	else if (kinds == SCOPE_SUBTREE)
-		key_kind = SK_SUBTREE, key_id = s->org_id;
-	else if (kinds == SCOPE_ORG)
-		key_kind = SK_ORG, key_id = s->org_id;
-	else if (kinds == SCOPE_ENTERPRISE)
-		key_kind = SK_ENTERPRISE, key_id = s->enterprise_id;
-	bool recount = source == 1 || (key_kind < 0 && kinds != 0);
-
+	bool keyed = appeals_scope_key(&req->scope, &key_kind, &key_id);
+	bool recount = source == 1 || (!keyed && key_kind != -1);
 	struct groups gs;
 	memset(&gs, 0, sizeof(gs));
 	if (recount) {
@@ -198,7 +186,7 @@ enum status appeals_stats(struct request *req)
 		enum status dst = db_done(r);
 		if (st || (st = dst))
 			return st;
-	} else if (key_kind >= 0) {
+	} else if (keyed) {
 		const struct sql *q = dim == SD_UNIT ? &SQL_STAT_READ_UNIT
 				      : dim == SD_CATEGORY ? &SQL_STAT_READ_CATEGORY
 							   : &SQL_STAT_READ_REGION;
@@ -239,12 +227,38 @@ enum status appeals_stats(struct request *req)
 				    numbers_json(gs.total), "items", items));
 }
 
+bool appeals_scope_key(const struct scope *s, int *kind, int64_t *id)
+{
+	unsigned kinds = s->kinds;
+	if (s->enterprise_id <= 0)
+		kinds &= ~(unsigned)SCOPE_ENTERPRISE;
+	if (kinds & SCOPE_SUBTREE)
+		kinds &= ~(unsigned)SCOPE_ORG; /* the user's own org is inside its subtree */
+	*id = 0;
+	*kind = 0;
+	if (kinds & SCOPE_ALL)
+		*kind = SK_ALL;
+	else if (kinds == SCOPE_SUBTREE)
+		*kind = SK_SUBTREE, *id = s->org_id;
+	else if (kinds == SCOPE_ORG)
+		*kind = SK_ORG, *id = s->org_id;
+	else if (kinds == SCOPE_ENTERPRISE)
+		*kind = SK_ENTERPRISE, *id = s->enterprise_id;
+	else if (kinds == 0)
+		*kind = -1; /* sees nothing */
+	else
+		return false;
+	return *kind >= 0;
+}
+
 /* ---- rebuilding ------------------------------------------------------------------------------ */
 
 enum status appeals_counters_rebuild(struct appeal_ctx *cx, int64_t *count)
 {
 	*count = 0;
 	enum status st = db_exec(cx->db, &SQL_STAT_CLEAR, DB_NOARGS, NULL);
+	if (!st)
+		st = db_exec(cx->db, &SQL_KEY_CLEAR, DB_NOARGS, NULL);
 	int64_t last = 0;
 	while (!st) {
 		int64_t ids[1000];
@@ -263,6 +277,45 @@ enum status appeals_counters_rebuild(struct appeal_ctx *cx, int64_t *count)
 		last = ids[n - 1];
 		*count += n;
 	}
+	return st;
+}
+
+enum status appeals_seed(struct app *app, struct db *db)
+{
+	int64_t keys = 0, appeals = 0;
+	enum status st = db_int1(db, &SQL_KEY_ANY, DB_NOARGS, &keys);
+	if (!st && !keys)
+		st = db_int1(db, &SQL_DEMO_ANY, DB_NOARGS, &appeals);
+	if (st || keys || !appeals)
+		return st;
+	struct arena ar;
+	arena_init(&ar, 65536, 64u << 20);
+	struct appeal_ctx cx;
+	int64_t last = 0, n = 0;
+	if ((st = appeal_ctx_init(&cx, app, db, &ar, app_now(app)))) {
+		arena_release(&ar);
+		return st;
+	}
+	while (!st) {
+		int64_t ids[1000];
+		int k = 0;
+		struct db_res *r = db_query(db, &SQL_APPEAL_ALL_IDS, DB_ARGS(db_int(last)));
+		while (db_next(r) && k < 1000)
+			ids[k++] = db_col_int(r, 0);
+		if ((st = db_done(r)) || !k)
+			break;
+		for (int i = 0; !st && i < k; i++) {
+			struct appeal a;
+			if (!(st = appeal_load(&cx, ids[i], &a)))
+				st = appeal_keys_write(&cx, &a);
+			arena_reset(&ar);
+		}
+		last = ids[k - 1];
+		n += k;
+	}
+	arena_release(&ar);
+	if (!st)
+		log_info("appeals: scope keys written for %lld appeals", (long long)n);
 	return st;
 }
 
