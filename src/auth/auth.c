@@ -1,6 +1,5 @@
 /* auth.c: who is calling (session cookie or Bearer token), CSRF, passwords and tokens. */
 #include <errno.h>
-#include <microhttpd.h>
 #include <sodium.h>
 #include <strings.h>
 #include <time.h>
@@ -271,8 +270,7 @@ enum status auth_authenticate(struct request *req, bool *via_cookie)
 		enum status st = req_db(req, &db);
 		return st ? st : by_token(req, db, token);
 	}
-	const char *cookie =
-		MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, cookie_name(req->app));
+	const char *cookie = req_cookie(req, cookie_name(req->app));
 	if (!cookie || !*cookie)
 		return req_fail(req, ST_UNAUTHORIZED, NULL, NULL, NULL);
 	if (strlen(cookie) > 128)

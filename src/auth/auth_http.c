@@ -1,5 +1,4 @@
 /* auth_http.c: login, logout, the caller's own account (me, password, API tokens). */
-#include <microhttpd.h>
 #include <sodium.h>
 
 #include "app/module.h"
@@ -173,8 +172,7 @@ static enum status login(struct request *req)
 	char token[64], token_hash[65], csrf[64], csrf_hash[65];
 	auth_token_new(NULL, token, sizeof(token), token_hash, sizeof(token_hash));
 	auth_token_new(NULL, csrf, sizeof(csrf), csrf_hash, sizeof(csrf_hash));
-	const char *old = MHD_lookup_connection_value(
-		req->conn, MHD_COOKIE_KIND, cfg->tls ? "__Host-tj_session" : "tj_session");
+	const char *old = req_cookie(req, cfg->tls ? "__Host-tj_session" : "tj_session");
 	const char *ua = req_header(req, "User-Agent");
 	char ua_short[200];
 	snprintf(ua_short, sizeof(ua_short), "%s", ua ? ua : "");

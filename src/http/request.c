@@ -3,17 +3,29 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http/local.h"
 #include "http/request.h"
 #include "lib/log.h"
 
 const char *req_header(struct request *req, const char *name)
 {
+	if (req->local)
+		return local_lookup(req->local, LOCAL_HEADER, name);
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *req_query(struct request *req, const char *name)
 {
+	if (req->local)
+		return local_lookup(req->local, LOCAL_QUERY, name);
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_cookie(struct request *req, const char *name)
+{
+	if (req->local)
+		return local_lookup(req->local, LOCAL_COOKIE, name);
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 }
 
 struct span req_param(struct request *req, const char *name)

@@ -15,6 +15,7 @@
 #include "lib/str.h"
 
 struct MHD_Connection;
+struct local_input;
 
 #define REQ_MAX_HEADERS 12
 
@@ -28,7 +29,8 @@ struct MHD_Connection;
 struct request {
 	struct app *app;
 	struct arena arena;
-	struct MHD_Connection *conn;
+	struct MHD_Connection *conn;       /* NULL for an in-process request (http/local.h) */
+	const struct local_input *local; /* its headers, query and cookies; NULL otherwise */
 	const char *method;
 	const char *path;
 	char id[20];
@@ -77,6 +79,8 @@ struct request {
 const char *req_header(struct request *req, const char *name);
 /* A query-string argument, or NULL. */
 const char *req_query(struct request *req, const char *name);
+/* A cookie sent by the client, or NULL. */
+const char *req_cookie(struct request *req, const char *name);
 /* A path parameter (":id" in the pattern), as a span; empty if absent. */
 struct span req_param(struct request *req, const char *name);
 /* A path parameter as a positive id; ST_NOT_FOUND when it is not one (so /orgs/abc is 404). */
