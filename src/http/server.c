@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "http/server.h"
 #include "http/static.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 
 static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -174,9 +175,36 @@ static void error_body(struct request *req)
 	req->resp_type = "application/json; charset=utf-8";
 }
 
-static void dispatch(struct request *req)
+#ifdef TIEJIAN_FAULT
+/* make VARIANT=fault only: "X-Tiejian-Fault: alloc=N" (or "db=N") fails the Nth allocation (or
+ * database call) made while this request is dispatched; the answer's X-Tiejian-Fault says
+ * whether it fired, so a test knows when N has passed the last one (tests/reliability/fault). */
+static void fault_begin(struct request *req)
+{
+	const char *h = req_header(req, "X-Tiejian-Fault");
+	int64_t n;
+	if (h && strncmp(h, "alloc=", 6) == 0 && str_to_i64(h + 6, 1, INT32_MAX, &n))
+		fault_arm((long)n, 0);
+	else if (h && strncmp(h, "db=", 3) == 0 && str_to_i64(h + 3, 1, INT32_MAX, &n))
+		fault_arm(0, (long)n);
+}
+
+static void fault_end(struct request *req)
+{
+	bool armed = req_header(req, "X-Tiejian-Fault") != NULL;
+	bool fired = fault_fired();
+	fault_arm(0, 0);
+	if (armed)
+		req_set_header(req, "X-Tiejian-Fault", fired ? "fired" : "not-fired");
+}
+#endif
+
+void server_dispatch(struct request *req)
 {
 	enum status st = ST_OK;
+#ifdef TIEJIAN_FAULT
+	fault_begin(req);
+#endif
 	if (!req->match.route) {
 		bool api = strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0;
 		if (!api && (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0))
@@ -206,6 +234,9 @@ static void dispatch(struct request *req)
 				  status_code(st));
 		error_body(req);
 	}
+#ifdef TIEJIAN_FAULT
+	fault_end(req);
+#endif
 }
 
 static void add_security_headers(struct request *req, struct MHD_Response *r)
@@ -281,7 +312,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			 * sending) gets a clean 413 instead of a reset. Far too large: refuse before
 			 * reading: no 100 Continue, and the connection closes. */
 			if ((uint64_t)n > limit + DRAIN_EXTRA_BYTES) {
-				dispatch(req);
+				server_dispatch(req);
 				return send_response(req);
 			}
 		}
@@ -300,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->http_status)
 		return MHD_YES; /* already answered (413 before the body) */
-	dispatch(req);
+	server_dispatch(req);
 	if (!req->http_status)
 		req->http_status = 500;
 	return send_response(req);
@@ -430,6 +461,9 @@ enum status server_start(struct app *app)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 2;
 	}
+#ifdef TIEJIAN_FAULT
+	fault_install();
+#endif
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;

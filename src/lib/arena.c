@@ -76,6 +76,8 @@ void *arena_alloc(struct arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		return NULL; /* would wrap around in ALIGN_UP or in the block size below */
+	if (fault_alloc()) /* every call, not only a new block: each one must be checked */
+		return NULL;
 	n = ALIGN_UP(n ? n : 1);
 	struct arena_block *b = a->head;
 	if (b && b->size - b->used >= n) {
@@ -85,8 +87,6 @@ void *arena_alloc(struct arena *a, size_t n)
 	}
 	size_t size = n > a->block_bytes / 2 ? n : a->block_bytes;
 	if (a->limit_bytes && a->total_bytes + sizeof(*b) + size > a->limit_bytes)
-		return NULL;
-	if (fault_alloc())
 		return NULL;
 	struct arena_block *nb = malloc(sizeof(*nb) + size);
 	if (!nb)

@@ -13,6 +13,11 @@ bool fault_db(void);
 /* Arm: fail the nth allocation (alloc_nth > 0) or the nth db call (db_nth > 0) from now on,
  * counted in the calling thread only. 0 disarms. */
 void fault_arm(long alloc_nth, long db_nth);
+/* Whether an armed countdown reached zero since the last fault_arm() in this thread. */
+bool fault_fired(void);
+/* Route jansson's allocations through fault_alloc() (json_set_alloc_funcs); call before any
+ * thread uses jansson. */
+void fault_install(void);
 #else
 static inline bool fault_alloc(void)
 {
