@@ -539,6 +539,23 @@ static int cmd_regions_import(const char *file)
 	return 0;
 }
 
+/* Hidden (not in the usage): every route of every module, one a line: METHOD PATTERN
+ * PERMISSION MODULE FLAGS. tests/api/authz.test.mjs checks that its matrix covers them all. */
+static int cmd_routes(void)
+{
+	for (size_t i = 0; i < app_nmodules; i++) {
+		const struct module *m = app_modules[i];
+		for (size_t j = 0; j < m->nroutes; j++) {
+			const struct route *rt = &m->routes[j];
+			const char *perm = rt->perm == PERM_PUBLIC  ? "public"
+					   : rt->perm == PERM_LOGIN ? "login"
+								    : perm_table[rt->perm].code;
+			printf("%s %s %s %s %u\n", rt->method, rt->pattern, perm, m->name, rt->flags);
+		}
+	}
+	return 0;
+}
+
 static int cmd_version(void)
 {
 	printf("tiejian %s (sqlite %s, libmicrohttpd %s, jansson %s, libsodium %s)\n",
@@ -624,6 +641,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();
+	if (strcmp(cmd, "routes") == 0)
+		return cmd_routes();
 	fprintf(stderr, "tiejian: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }
