@@ -713,20 +713,38 @@ const struct sql SQL_STAT_ADD =
 	    " close_days = appeal_stats.close_days + $22");
 const struct sql SQL_STAT_CLEAR = SQL("DELETE FROM appeal_stats");
 
-/* The cells of one key and dimension over months $4..$5, with the name of the value. */
-#define STAT_READ(join, name)                                                                      \
-	SQL("SELECT s.value, s.month, " name ", s.received, s.accepted, s.rejected, s.withdrawn," \
-	    " s.replied, s.closed, s.solved, s.on_time, s.rated, s.satisfied, s.reopened,"        \
-	    " s.returned, s.returns, s.escalated, s.late, s.open, s.close_days FROM appeal_stats s" \
-	    join " WHERE s.kind = $1 AND s.scope_id = $2 AND s.dim = $3 AND s.month >= $4"        \
-	    " AND s.month <= $5")
-const struct sql SQL_STAT_READ_UNIT =
-	STAT_READ(" LEFT JOIN orgs o ON o.id = s.value", "o.name");
-const struct sql SQL_STAT_READ_REGION =
-	STAT_READ(" LEFT JOIN regions r ON r.code = CAST(s.value AS TEXT)", "r.name");
-const struct sql SQL_STAT_READ_CATEGORY =
-	STAT_READ(" LEFT JOIN appeal_categories c ON c.id = s.value", "c.name");
-
+/* The cells of one key and dimension over months $4..$5, summed: in all, by month, or by the
+ * dimension's value with its name. Columns: value, month, name, then the metrics. */
+#define SUMS \
+	"CAST(SUM(s.received) AS BIGINT) AS received," \
+	" CAST(SUM(s.accepted) AS BIGINT) AS accepted," \
+	" CAST(SUM(s.rejected) AS BIGINT) AS rejected," \
+	" CAST(SUM(s.withdrawn) AS BIGINT) AS withdrawn," \
+	" CAST(SUM(s.replied) AS BIGINT) AS replied, CAST(SUM(s.closed) AS BIGINT) AS closed," \
+	" CAST(SUM(s.solved) AS BIGINT) AS solved, CAST(SUM(s.on_time) AS BIGINT) AS on_time," \
+	" CAST(SUM(s.rated) AS BIGINT) AS rated," \
+	" CAST(SUM(s.satisfied) AS BIGINT) AS satisfied," \
+	" CAST(SUM(s.reopened) AS BIGINT) AS reopened," \
+	" CAST(SUM(s.returned) AS BIGINT) AS returned," \
+	" CAST(SUM(s.returns) AS BIGINT) AS returns," \
+	" CAST(SUM(s.escalated) AS BIGINT) AS escalated, CAST(SUM(s.late) AS BIGINT) AS late," \
+	" CAST(SUM(s.open) AS BIGINT) AS open, CAST(SUM(s.close_days) AS BIGINT) AS close_days"
+#define STAT_WHERE " WHERE s.kind = $1 AND s.scope_id = $2 AND s.dim = $3 AND s.month >= $4 AND s.month <= $5"
+const struct sql SQL_STAT_TOTAL =
+	SQL("SELECT 0, 0, NULL, " SUMS " FROM appeal_stats s" STAT_WHERE);
+const struct sql SQL_STAT_BY_MONTH =
+	SQL("SELECT 0, s.month, NULL, " SUMS " FROM appeal_stats s" STAT_WHERE
+	    " GROUP BY s.month ORDER BY s.month");
+#define STAT_BY_VALUE(join, name)                                                                  \
+	SQL("SELECT g.value, 0, " name ", g.received, g.accepted, g.rejected, g.withdrawn,"       \
+	    " g.replied, g.closed, g.solved, g.on_time, g.rated, g.satisfied, g.reopened,"         \
+	    " g.returned, g.returns, g.escalated, g.late, g.open, g.close_days FROM (SELECT s.value," \
+	    " " SUMS " FROM appeal_stats s" STAT_WHERE " GROUP BY s.value) g" join)
+const struct sql SQL_STAT_BY_UNIT = STAT_BY_VALUE(" LEFT JOIN orgs o ON o.id = g.value", "o.name");
+const struct sql SQL_STAT_BY_REGION =
+	STAT_BY_VALUE(" LEFT JOIN regions r ON r.code = CAST(g.value AS TEXT)", "r.name");
+const struct sql SQL_STAT_BY_CATEGORY =
+	STAT_BY_VALUE(" LEFT JOIN appeal_categories c ON c.id = g.value", "c.name");
 /* The same numbers counted from the appeals themselves (the check, and the answer for the
  * rare scope no counter key matches). $6..$7 months. */
 #define RECOUNT_METRICS                                                                            \

@@ -187,9 +187,11 @@ enum status appeals_stats(struct request *req)
 		if (st || (st = dst))
 			return st;
 	} else if (keyed) {
-		const struct sql *q = dim == SD_UNIT ? &SQL_STAT_READ_UNIT
-				      : dim == SD_CATEGORY ? &SQL_STAT_READ_CATEGORY
-							   : &SQL_STAT_READ_REGION;
+		const struct sql *q = by == GB_NONE	? &SQL_STAT_TOTAL
+				      : by == GB_MONTH	? &SQL_STAT_BY_MONTH
+				      : by == GB_UNIT	? &SQL_STAT_BY_UNIT
+				      : by == GB_CATEGORY ? &SQL_STAT_BY_CATEGORY
+							  : &SQL_STAT_BY_REGION;
 		struct db_res *r = db_query(db, q,
 					    DB_ARGS(db_int(key_kind), db_int(key_id), db_int(dim),
 						    db_int(from), db_int(to)));
