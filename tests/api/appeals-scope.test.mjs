@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertError, cliUser, onPostgres } from './helpers.mjs';
+import { assertError, cliUser, onPostgres, sqlite, sqliteOnly } from './helpers.mjs';
+import { startServer } from '../lib/server.mjs';
 import { appealServer, cast, file, act, dispatch } from './appeals-helpers.mjs';
 
 let srv, c, ent2, jianhua, countyLeader;
@@ -248,4 +249,22 @@ test('the role × endpoint table: permission 403, scope 404, state 409', async (
 	// anonymous: 401 everywhere
 	for (const path of ['/api/v1/appeals', p(''), '/api/v1/stats/appeals', '/api/v1/notifications'])
 		assert.equal((await srv.fetch(path)).status, 401, path);
+});
+
+test('the scope keys of appeals filed before the keys table are written at start-up', { skip: sqliteOnly }, async () => {
+	const first = await startServer({ keep: true });
+	const ent = await first.login('enterprise');
+	const before = (await ent.get('/api/v1/appeals?page_size=100')).json;
+	assert.ok(before.total > 0);
+	assert.equal((await first.stop()).code, 0);
+	sqlite(first.db, 'DELETE FROM appeal_keys');
+	const again = await startServer({ demo: false, db: first.db, dir: first.dir });
+	try {
+		const e2 = await again.login('enterprise');
+		const after = (await e2.get('/api/v1/appeals?page_size=100')).json;
+		assert.deepEqual(after.items.map((x) => x.id), before.items.map((x) => x.id));
+		assert.ok(Number(sqlite(first.db, 'SELECT COUNT(*) FROM appeal_keys').trim()) > 0);
+	} finally {
+		assert.equal((await again.stop()).code, 0);
+	}
 });

@@ -463,6 +463,32 @@ static void stat_diff(void **state)
 	assert_int_equal(appeal_stat_diff(NULL, NULL, &t3, v0, cells, APPEAL_MAX_CELLS), (size_t)-1);
 }
 
+static void scope_keys(void **state)
+{
+	(void)state;
+	int kinds[16];
+	int64_t ids[16];
+	struct appeal_ties t = {.enterprise_id = 7, .month = 202611, .region = 230202, .category = 3,
+				.lead_org_id = 5, .norgs = 3, .org_id = {10, 5, 10},
+				.org_path = {"/1/2/10/", "/1/2/5/", "/1/2/10/"}};
+	int n = appeal_scope_keys(&t, kinds, ids, 16);
+	/* the enterprise, org 10, subtrees 1, 2, 10, org 5, subtree 5 — never "all", each once */
+	assert_int_equal(n, 7);
+	int subtree = 0, org = 0, ent = 0;
+	for (int i = 0; i < n; i++) {
+		assert_int_not_equal(kinds[i], SK_ALL);
+		subtree += kinds[i] == SK_SUBTREE;
+		org += kinds[i] == SK_ORG;
+		ent += kinds[i] == SK_ENTERPRISE && ids[i] == 7;
+	}
+	assert_int_equal(subtree, 4);
+	assert_int_equal(org, 2);
+	assert_int_equal(ent, 1);
+	assert_int_equal(appeal_scope_keys(&t, kinds, ids, 3), -1);
+	t.org_path[2] = "/1/2/x/";
+	assert_int_equal(appeal_scope_keys(&t, kinds, ids, 16), -1);
+}
+
 /* A random walk of appeals through the machine: the sums of the diffs always equal the sums
  * of the current contributions (what a recount gives). */
 static void stat_diff_random_walk(void **state)
@@ -805,6 +831,7 @@ int main(void)
 		cmocka_unit_test(metrics),
 		cmocka_unit_test(stat_diff),
 		cmocka_unit_test(stat_diff_random_walk),
+		cmocka_unit_test(scope_keys),
 		cmocka_unit_test(grams),
 		cmocka_unit_test(similarity),
 		cmocka_unit_test(sniffing),
