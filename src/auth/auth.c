@@ -175,6 +175,16 @@ static enum status expired(struct request *req, const char *message)
 	return req_fail(req, ST_UNAUTHORIZED, "session_expired", message, NULL);
 }
 
+/* The idle clock's write is not the request's business: on a full disk (or a busy database)
+ * the request goes on, and the clock moves at the next one. Reads keep working on a full disk. */
+static bool touch_can_wait(struct request *req, struct db *db, enum status st)
+{
+	if (st != ST_STORAGE_FULL && st != ST_UNAVAILABLE)
+		return false;
+	log_warnx("rid=%s last-seen time not saved: %s", req->id, db_errmsg(db));
+	return true;
+}
+
 enum status auth_load_session(struct request *req, struct db *db, const char *token)
 {
 	char hash[65];
@@ -213,7 +223,7 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	if (req->now - seen >= 60) {
 		st = db_exec(db, &SQL_SESSION_TOUCH, DB_ARGS(db_int(u->session_id), db_int(req->now)),
 			     NULL);
-		if (st)
+		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}
 	req->user = u;
@@ -248,7 +258,7 @@ static enum status by_token(struct request *req, struct db *db, const char *toke
 	if (req->now - used >= 60) {
 		st = db_exec(db, &SQL_TOKEN_TOUCH, DB_ARGS(db_int(u->token_id), db_int(req->now)),
 			     NULL);
-		if (st)
+		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}
 	/* A token is for machines: no password-change gate applies to it. */
