@@ -743,7 +743,7 @@ static enum status reopen(struct appeal_ctx *cx, struct appeal *a)
 
 /* ---- filing ---------------------------------------------------------------------------------- */
 
-enum status appeal_file(struct appeal_ctx *cx, struct appeal *a)
+enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a)
 {
 	int spans[5];
 	enum status st = appeals_deadline_rule(cx->db, a->category_id, a->category_root, a->urgency,
@@ -779,6 +779,25 @@ enum status appeal_file(struct appeal_ctx *cx, struct appeal *a)
 		a->suggested_org_id = a->home_org_id;
 		a->suggested_name = a->home_name;
 	}
+	struct str grams;
+	str_init(&grams, 1u << 20);
+	appeal_grams(a->title, &grams);
+	str_putc(&grams, ' ');
+	appeal_grams(a->content, &grams);
+	a->grams = str_ok(&grams) ? arena_strdup(cx->arena, grams.p) : NULL;
+	str_release(&grams);
+	return a->grams ? ST_OK : ST_NOMEM;
+}
+
+enum status appeal_file(struct appeal_ctx *cx, struct appeal *a)
+{
+	enum status st = appeal_file_prepare(cx, a);
+	return st ? st : appeal_file_write(cx, a);
+}
+
+enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a)
+{
+	enum status st;
 	st = db_int1(cx->db, &SQL_APPEAL_INSERT,
 		     DB_ARGS(db_int(a->enterprise_id), db_int(a->home_org_id), db_text(a->home_path),
 			     db_text(a->region_code), db_id_or_null(a->created_by),
@@ -794,15 +813,8 @@ enum status appeal_file(struct appeal_ctx *cx, struct appeal *a)
 		     &a->id);
 	if (st)
 		return st;
-	struct str grams;
-	str_init(&grams, 1u << 20);
-	appeal_grams(a->title, &grams);
-	str_putc(&grams, ' ');
-	appeal_grams(a->content, &grams);
-	st = str_ok(&grams) ? db_exec(cx->db, &SQL_APPEAL_FTS_INSERT,
-				      DB_ARGS(db_int(a->id), db_text(grams.p)), NULL)
-			    : ST_NOMEM;
-	str_release(&grams);
+	st = db_exec(cx->db, &SQL_APPEAL_FTS_INSERT, DB_ARGS(db_int(a->id), db_text(a->grams)),
+		     NULL);
 	if (!st)
 		st = appeal_counters_apply(cx, NULL, NULL, a);
 	if (!st)

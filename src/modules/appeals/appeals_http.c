@@ -714,6 +714,7 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
 		left = json_integer(n);
 	}
 	json_object_set_new(o, "workdays_left", left);
+	json_object_set_new(o, "source", appeal_source_json(cx->db, a->id));
 	json_t *timeline = json_array();
 	json_object_set_new(o, "timeline", timeline);
 	struct db_res *r = db_query(cx->db, &SQL_EVENT_LIST, DB_ARGS(db_int(a->id), db_int(ent)));
@@ -966,6 +967,9 @@ enum status appeals_create(struct request *req)
 	a.contact_name = contact_name;
 	a.contact_phone = contact_phone;
 
+	/* what needs no lock is done before taking it: writers queue for the lock */
+	if ((st = appeal_file_prepare(&cx, &a)))
+		return appeals_req_fail(req, &cx, st);
 	if ((st = db_begin(db)))
 		return st;
 	json_t *dups = NULL;
@@ -985,7 +989,7 @@ enum status appeals_create(struct request *req)
 		a.duplicate_reason = dup_reason;
 	}
 	if (!st)
-		st = appeal_file(&cx, &a);
+		st = appeal_file_write(&cx, &a);
 	if (!st)
 		st = db_commit(db);
 	else
@@ -1298,4 +1302,5 @@ const struct module appeals_module = {
 	.njobs = COUNT_OF(appeals_jobs),
 	.seed = appeals_seed,
 	.demo = appeals_demo,
+	.section = appeals_section,
 };

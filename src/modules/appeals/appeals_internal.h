@@ -70,6 +70,7 @@ struct appeal {
 	/* joined, for display */
 	const char *enterprise_name, *uscc, *home_name, *lead_name, *suggested_name,
 		*category_name, *category_root_name, *creator_name, *escalated_to_name;
+	const char *grams; /* the search tokens, while filing */
 	/* co-units */
 	int nco;
 	int64_t co_id[APPEAL_MAX_CO];
@@ -144,8 +145,12 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 /* A new appeal (fields set by the caller: enterprise, home org and path, region, category and
  * its root, channel, title, content, urgency, contact, created_by, duplicate_*): deadlines,
  * the routing suggestion, the first timeline row, search text, counters, audit row and the
- * dispatchers' notifications. a->id receives the id. Inside the caller's transaction. */
+ * dispatchers' notifications. a->id receives the id. Inside the caller's transaction.
+ * appeal_file_prepare (the limits, the acceptance deadline, the suggestion, the search tokens:
+ * reads only, so outside the transaction) and appeal_file_write are its two halves. */
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a);
+enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a);
+enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a);
 
 /* Write a's columns as they are (no state change: the job's markers, recomputed deadlines). */
 enum status appeal_save(struct appeal_ctx *cx, const struct appeal *a);
@@ -238,6 +243,11 @@ enum status appeals_stats(struct request *req);
 enum status appeals_stats_rebuild(struct request *req);
 /* Recount every counter cell from the appeals, inside the caller's transaction. */
 enum status appeals_counters_rebuild(struct appeal_ctx *cx, int64_t *cells);
+
+/* ---- appeals_links.c --------------------------------------------------------------------- */
+
+/* Where another module's filing came from ({"kind","id"}), or JSON null. */
+json_t *appeal_source_json(struct db *db, int64_t id);
 
 /* ---- appeals_jobs.c, appeals_demo.c --------------------------------------------------------- */
 
