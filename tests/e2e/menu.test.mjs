@@ -10,16 +10,18 @@ import { startTarget } from './lib/target.mjs';
 // 企业导入 with enterprise.import), an enterprise user gets its own 企业信息 instead.
 const ADMIN_PAGES = ['组织机构', '用户管理', '角色权限', '审计日志'];
 const menu = (business, ...admin) => ['工作台', ...business, ...admin, '节假日安排', '个人设置'];
+// 诉求办理 follows: 我的工作 for those who receive, handle, review or approve; the list, statistics, cases
+// and settings by their permissions; an enterprise user gets 我的诉求 instead.
 const ROLES = {
-  sysadmin: menu([], '组织机构', '用户管理'),
+  sysadmin: menu([], '组织机构', '用户管理', '消息推送'),
   secadmin: menu([], '组织机构', '用户管理', '角色权限'),
   auditadmin: menu([], '审计日志'),
-  leader: menu(['企业库'], '组织机构', '用户管理'),
-  supervisor: menu(['企业库'], '组织机构'),
-  handler: menu(['企业库', '企业导入']),
-  cadre: menu(['企业库']),
-  statistician: menu(['企业库', '企业导入']),
-  enterprise: menu(['企业信息']),
+  leader: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例', '诉求设置'], '组织机构', '用户管理'),
+  supervisor: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例'], '组织机构'),
+  handler: menu(['企业库', '企业导入', '我的工作', '诉求列表', '诉求统计', '典型案例']),
+  cadre: menu(['企业库', '诉求列表', '典型案例']),
+  statistician: menu(['企业库', '企业导入', '诉求列表', '诉求统计', '典型案例']),
+  enterprise: menu(['企业信息', '我的诉求']),
 };
 
 let server;

@@ -19,6 +19,7 @@ import {
 } from '@element-plus/icons-vue';
 import { session, allowed, loadMe } from './session.js';
 import AppLayout from './components/layout/AppLayout.vue';
+import { appealPages, notifyAdminPages } from './views/appeals/routes.js';
 
 export const SYSTEM = '系统管理';
 export const COMMON = '常用';
@@ -63,6 +64,7 @@ export const pages = [
     component: () => import('./views/enterprise/MyEnterpriseView.vue'),
     meta: { title: '企业信息', icon: Shop, perm: 'enterprise.read', audience: 'enterprise', menu: true, group: ENTERPRISE },
   },
+  ...appealPages,
   {
     path: 'orgs',
     name: 'orgs',
@@ -87,6 +89,7 @@ export const pages = [
     component: () => import('./views/audit/AuditView.vue'),
     meta: { title: '审计日志', icon: Tickets, perm: 'audit.read', menu: true, group: SYSTEM },
   },
+  ...notifyAdminPages,
   {
     path: 'calendar',
     name: 'calendar',

@@ -19,6 +19,13 @@ export const enterpriseSections = [
     component: defineAsyncComponent(() => import('./sections/ContactsSection.vue')),
   },
   {
+    key: 'appeals',
+    title: '诉求',
+    perm: 'appeal.read',
+    order: 30,
+    component: defineAsyncComponent(() => import('../appeals/EnterpriseAppealsSection.vue')),
+  },
+  {
     key: 'history',
     title: '变更记录',
     perm: 'enterprise.read',

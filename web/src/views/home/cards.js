@@ -19,6 +19,20 @@ export const homeCards = [
     component: defineAsyncComponent(() => import('../enterprise/MyEnterpriseCard.vue')),
   },
   {
+    key: 'appeal-work',
+    perm: ['appeal.dispatch', 'appeal.handle', 'appeal.supervise', 'appeal.approve'],
+    audience: 'staff',
+    span: 12,
+    component: defineAsyncComponent(() => import('../appeals/WorkHomeCard.vue')),
+  },
+  {
+    key: 'my-appeals',
+    perm: 'appeal.read',
+    audience: 'enterprise',
+    span: 12,
+    component: defineAsyncComponent(() => import('../appeals/my/MyAppealsCard.vue')),
+  },
+  {
     key: 'deadline',
     perm: null,
     span: 12,
