@@ -4,6 +4,7 @@
 #include "audit/audit_sql.h"
 #include "http/input.h"
 #include "lib/date.h"
+#include "lib/fault.h"
 
 #define EXPORT_MAX_ROWS 200000
 
@@ -59,7 +60,9 @@ static json_t *row_json(struct request *req, struct db_res *r)
 {
 	json_error_t err;
 	const char *summary = db_col_text(r, 9);
+	fault_hold(true); /* see req_json: jansson's lexer and a failed allocation */
 	json_t *sum = summary ? json_loads(summary, 0, &err) : NULL;
+	fault_hold(false);
 	return json_pack("{s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:o, s:s?}", "id",
 			 (json_int_t)db_col_int(r, 0), "at", json_time(req, db_col_int(r, 1)),
 			 "user_id",

@@ -5,6 +5,7 @@
 
 #include "http/local.h"
 #include "http/request.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 
 const char *req_header(struct request *req, const char *name)
@@ -128,7 +129,11 @@ enum status req_json(struct request *req, json_t **out)
 		return req_failf(req, ST_BAD_REQUEST, "too_deep", NULL, "JSON嵌套层数超过%d层",
 				 req->app->cfg->json_max_depth);
 	json_error_t err;
+	/* jansson 2.14's lexer goes on after a failed allocation and may write past its buffer
+	 * (upstream issue #362): fault injection leaves the parser alone. */
+	fault_hold(true);
 	json_t *v = json_loadb(req->body.p, req->body.len, JSON_REJECT_DUPLICATES, &err);
+	fault_hold(false);
 	if (!v) {
 		if (strstr(err.text, "duplicate object key"))
 			return req_fail(req, ST_BAD_REQUEST, "duplicate_key",

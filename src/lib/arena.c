@@ -12,12 +12,6 @@ struct arena_block {
 	max_align_t data[];
 };
 
-struct arena_cleanup {
-	struct arena_cleanup *next;
-	void (*fn)(void *);
-	void *arg;
-};
-
 #define ALIGN_UP(n) (((n) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
 
 void arena_init(struct arena *a, size_t block_bytes, size_t limit_bytes)
@@ -27,6 +21,7 @@ void arena_init(struct arena *a, size_t block_bytes, size_t limit_bytes)
 	a->block_bytes = block_bytes ? block_bytes : 8192;
 	a->total_bytes = 0;
 	a->limit_bytes = limit_bytes;
+	a->nspare = 0;
 }
 
 static void run_cleanups(struct arena *a)
@@ -36,6 +31,7 @@ static void run_cleanups(struct arena *a)
 		a->cleanups = c->next;
 		c->fn(c->arg);
 	}
+	a->nspare = 0;
 }
 
 void arena_release(struct arena *a)
@@ -157,6 +153,8 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 int arena_defer(struct arena *a, void (*fn)(void *), void *arg)
 {
 	struct arena_cleanup *c = arena_alloc(a, sizeof(*c));
+	if (!c && a->nspare < ARENA_SPARE_CLEANUPS)
+		c = &a->spare[a->nspare++];
 	if (!c)
 		return -1;
 	c->fn = fn;

@@ -12,7 +12,15 @@
  * An arena is used by one thread at a time.
  */
 struct arena_block;
-struct arena_cleanup;
+
+struct arena_cleanup {
+	struct arena_cleanup *next;
+	void (*fn)(void *);
+	void *arg;
+};
+
+/* Registrations that still succeed when the arena cannot allocate (see arena_defer). */
+#define ARENA_SPARE_CLEANUPS 4
 
 struct arena {
 	struct arena_block *head;
@@ -20,6 +28,8 @@ struct arena {
 	size_t block_bytes; /* size of the next ordinary block */
 	size_t total_bytes; /* bytes obtained from malloc, for metrics */
 	size_t limit_bytes; /* 0 = no limit; total_bytes never exceeds it: allocations fail */
+	struct arena_cleanup spare[ARENA_SPARE_CLEANUPS];
+	int nspare; /* spare entries in use */
 };
 
 /* Prepare an arena whose first block is allocated on first use. No allocation here. */
@@ -41,7 +51,9 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
-/* Run fn(arg) when the arena is released. Returns 0, or -1 when out of memory (fn not run). */
+/* Run fn(arg) when the arena is released. Returns 0, or -1 when out of memory (fn not run).
+ * When memory runs out, a few spare entries inside the arena still take a registration, so the
+ * owner of what failed to be built can hand it over and return its error without a leak. */
 int arena_defer(struct arena *a, void (*fn)(void *), void *arg);
 
 #endif

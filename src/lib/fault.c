@@ -8,16 +8,25 @@
 static _Thread_local long alloc_countdown;
 static _Thread_local long db_countdown;
 static _Thread_local bool fired;
+static _Thread_local bool held;
 
 void fault_arm(long alloc_nth, long db_nth)
 {
 	alloc_countdown = alloc_nth;
 	db_countdown = db_nth;
 	fired = false;
+	held = false;
+}
+
+void fault_hold(bool hold)
+{
+	held = hold;
 }
 
 bool fault_alloc(void)
 {
+	if (held)
+		return false;
 	if (alloc_countdown > 0 && --alloc_countdown == 0)
 		return fired = true;
 	return false;
@@ -25,6 +34,8 @@ bool fault_alloc(void)
 
 bool fault_db(void)
 {
+	if (held)
+		return false;
 	if (db_countdown > 0 && --db_countdown == 0)
 		return fired = true;
 	return false;

@@ -18,7 +18,14 @@ bool fault_fired(void);
 /* Route jansson's allocations through fault_alloc() (json_set_alloc_funcs); call before any
  * thread uses jansson. */
 void fault_install(void);
+/* Hold (true) or resume (false) the countdowns in this thread: around a library call that cannot
+ * survive a failed allocation, so the test looks at our code. */
+void fault_hold(bool hold);
 #else
+static inline void fault_hold(bool hold)
+{
+	(void)hold;
+}
 static inline bool fault_alloc(void)
 {
 	return false;

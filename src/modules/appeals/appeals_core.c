@@ -172,10 +172,14 @@ enum status appeal_workdays(struct appeal_ctx *cx, const char *a, const char *b,
 
 /* ---- loading --------------------------------------------------------------------------------- */
 
-static const char *col_dup(struct arena *ar, struct db_res *r, int i)
+/* A copy of a text column; *ok turns false when memory runs out (NULL would read as "empty"). */
+static const char *col_dup(struct arena *ar, struct db_res *r, bool *ok, int i)
 {
 	const char *s = db_col_text(r, i);
-	return s ? arena_strdup(ar, s) : NULL;
+	char *c = s ? arena_strdup(ar, s) : NULL;
+	if (s && !c)
+		*ok = false;
+	return c;
 }
 
 static int64_t col_i(struct db_res *r, int i)
@@ -183,8 +187,9 @@ static int64_t col_i(struct db_res *r, int i)
 	return db_col_null(r, i) ? 0 : db_col_int(r, i);
 }
 
-void appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
+bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 {
+	bool ok = true;
 	memset(a, 0, sizeof(*a));
 	a->id = col_i(r, 0);
 	a->enterprise_id = col_i(r, 1);
@@ -197,27 +202,27 @@ void appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->dispatcher_id = col_i(r, 8);
 	a->escalated_to = col_i(r, 9);
 	a->duplicate_of = col_i(r, 10);
-	a->home_path = col_dup(ar, r, 11);
-	a->region_code = col_dup(ar, r, 12);
-	a->channel = col_dup(ar, r, 13);
-	a->title = col_dup(ar, r, 14);
-	a->content = col_dup(ar, r, 15);
-	a->urgency = col_dup(ar, r, 16);
+	a->home_path = col_dup(ar, r, &ok, 11);
+	a->region_code = col_dup(ar, r, &ok, 12);
+	a->channel = col_dup(ar, r, &ok, 13);
+	a->title = col_dup(ar, r, &ok, 14);
+	a->content = col_dup(ar, r, &ok, 15);
+	a->urgency = col_dup(ar, r, &ok, 16);
 	a->contact_ok = col_i(r, 17) != 0;
-	a->contact_via = col_dup(ar, r, 18);
-	a->contact_name = col_dup(ar, r, 19);
-	a->contact_phone = col_dup(ar, r, 20);
+	a->contact_via = col_dup(ar, r, &ok, 18);
+	a->contact_name = col_dup(ar, r, &ok, 19);
+	a->contact_phone = col_dup(ar, r, &ok, 20);
 	int s = appeal_code_index(appeal_state_codes, db_col_text(r, 21));
 	a->state = s >= 0 ? (enum appeal_state)s : AS_SUBMITTED;
 	int o = appeal_code_index(appeal_outcome_codes, db_col_text(r, 22));
 	a->outcome = o > 0 ? (enum appeal_outcome)o : AO_NONE;
 	int g = appeal_code_index(appeal_rating_codes, db_col_text(r, 23));
 	a->rating = g > 0 ? (enum appeal_rating)g : AR_NONE;
-	a->reply = col_dup(ar, r, 24);
-	a->plan = col_dup(ar, r, 25);
-	a->follow_up_on = col_dup(ar, r, 26);
-	a->rating_comment = col_dup(ar, r, 27);
-	a->lead_path = col_dup(ar, r, 28);
+	a->reply = col_dup(ar, r, &ok, 24);
+	a->plan = col_dup(ar, r, &ok, 25);
+	a->follow_up_on = col_dup(ar, r, &ok, 26);
+	a->rating_comment = col_dup(ar, r, &ok, 27);
+	a->lead_path = col_dup(ar, r, &ok, 28);
 	a->created_at = col_i(r, 29);
 	a->accepted_at = col_i(r, 30);
 	a->assigned_at = col_i(r, 31);
@@ -234,23 +239,23 @@ void appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->interim_span = (int)col_i(r, 42);
 	a->close_span = (int)col_i(r, 43);
 	a->rate_span = (int)col_i(r, 44);
-	a->base_date = col_dup(ar, r, 45);
+	a->base_date = col_dup(ar, r, &ok, 45);
 	a->paused_days = (int)col_i(r, 46);
 	a->paused_total = (int)col_i(r, 47);
-	a->accept_due = col_dup(ar, r, 48);
-	a->contact_due = col_dup(ar, r, 49);
-	a->interim_due = col_dup(ar, r, 50);
-	a->close_due = col_dup(ar, r, 51);
-	a->rate_due = col_dup(ar, r, 52);
-	a->due_date = col_dup(ar, r, 53);
-	a->suspended_on = col_dup(ar, r, 54);
-	a->suspend_until = col_dup(ar, r, 55);
-	a->suspend_reason = col_dup(ar, r, 56);
+	a->accept_due = col_dup(ar, r, &ok, 48);
+	a->contact_due = col_dup(ar, r, &ok, 49);
+	a->interim_due = col_dup(ar, r, &ok, 50);
+	a->close_due = col_dup(ar, r, &ok, 51);
+	a->rate_due = col_dup(ar, r, &ok, 52);
+	a->due_date = col_dup(ar, r, &ok, 53);
+	a->suspended_on = col_dup(ar, r, &ok, 54);
+	a->suspend_until = col_dup(ar, r, &ok, 55);
+	a->suspend_reason = col_dup(ar, r, &ok, 56);
 	a->provisional = col_i(r, 57) != 0;
 	a->extended = col_i(r, 58) != 0;
 	a->extension_pending = col_i(r, 59) != 0;
 	a->extension_days = (int)col_i(r, 60);
-	a->extension_reason = col_dup(ar, r, 61);
+	a->extension_reason = col_dup(ar, r, &ok, 61);
 	a->reopen_count = (int)col_i(r, 62);
 	a->return_count = (int)col_i(r, 63);
 	a->escalated_level = (int)col_i(r, 64);
@@ -258,46 +263,51 @@ void appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->close_workdays = (int)col_i(r, 66);
 	a->late = col_i(r, 67) != 0;
 	a->on_time = col_i(r, 68) != 0;
-	a->due_soon_notified = col_dup(ar, r, 69);
-	a->late_notified = col_dup(ar, r, 70);
-	a->duplicate_reason = col_dup(ar, r, 71);
+	a->due_soon_notified = col_dup(ar, r, &ok, 69);
+	a->late_notified = col_dup(ar, r, &ok, 70);
+	a->duplicate_reason = col_dup(ar, r, &ok, 71);
 	a->month = (int)col_i(r, 72);
-	a->enterprise_name = col_dup(ar, r, 73);
-	a->uscc = col_dup(ar, r, 74);
-	a->home_name = col_dup(ar, r, 75);
-	a->lead_name = col_dup(ar, r, 76);
-	a->suggested_name = col_dup(ar, r, 77);
-	a->category_name = col_dup(ar, r, 78);
-	a->category_root_name = col_dup(ar, r, 79);
-	a->creator_name = col_dup(ar, r, 80);
-	a->escalated_to_name = col_dup(ar, r, 81);
-	a->escalated_due = col_dup(ar, r, 82);
+	a->enterprise_name = col_dup(ar, r, &ok, 73);
+	a->uscc = col_dup(ar, r, &ok, 74);
+	a->home_name = col_dup(ar, r, &ok, 75);
+	a->lead_name = col_dup(ar, r, &ok, 76);
+	a->suggested_name = col_dup(ar, r, &ok, 77);
+	a->category_name = col_dup(ar, r, &ok, 78);
+	a->category_root_name = col_dup(ar, r, &ok, 79);
+	a->creator_name = col_dup(ar, r, &ok, 80);
+	a->escalated_to_name = col_dup(ar, r, &ok, 81);
+	a->escalated_due = col_dup(ar, r, &ok, 82);
+	return ok;
 }
 
 enum status appeal_load_co(struct appeal_ctx *cx, struct appeal *a)
 {
 	a->nco = 0;
+	bool ok = true;
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_CO_LIST, DB_ARGS(db_int(a->id)));
 	while (db_next(r) && a->nco < APPEAL_MAX_CO) {
 		a->co_id[a->nco] = db_col_int(r, 0);
-		a->co_path[a->nco] = col_dup(cx->arena, r, 1);
-		a->co_name[a->nco] = col_dup(cx->arena, r, 2);
+		a->co_path[a->nco] = col_dup(cx->arena, r, &ok, 1);
+		a->co_name[a->nco] = col_dup(cx->arena, r, &ok, 2);
 		a->nco++;
 	}
-	return db_done(r);
+	enum status st = db_done(r);
+	return st ? st : ok ? ST_OK : ST_NOMEM;
 }
 
 enum status appeal_load(struct appeal_ctx *cx, int64_t id, struct appeal *out)
 {
-	bool found = false;
+	bool found = false, ok = true;
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_GET, DB_ARGS(db_int(id)));
 	if (db_next(r)) {
-		appeal_from_row(cx->arena, r, out);
+		ok = appeal_from_row(cx->arena, r, out);
 		found = true;
 	}
 	enum status st = db_done(r);
 	if (st)
 		return st;
+	if (!ok)
+		return ST_NOMEM;
 	if (!found)
 		return ST_NOT_FOUND;
 	return appeal_load_co(cx, out);
@@ -769,12 +779,15 @@ enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a)
 	struct db_res *r = db_query(cx->db, &SQL_ROUTE_MATCH,
 				    DB_ARGS(db_int(a->category_id), db_int(a->category_root),
 					    db_text(a->region_code)));
+	bool copied = true;
 	if (db_next(r)) {
 		a->suggested_org_id = db_col_int(r, 0);
-		a->suggested_name = col_dup(cx->arena, r, 2);
+		a->suggested_name = col_dup(cx->arena, r, &copied, 2);
 	}
 	if ((st = db_done(r)))
 		return st;
+	if (!copied)
+		return ST_NOMEM;
 	if (!a->suggested_org_id) {
 		a->suggested_org_id = a->home_org_id;
 		a->suggested_name = a->home_name;
@@ -883,16 +896,18 @@ static enum status need_text(struct appeal_ctx *cx, const char *s, const char *f
 static enum status unit_of(struct appeal_ctx *cx, int64_t id, const char *field,
 			   const char **path, const char **name)
 {
-	bool ok = false;
+	bool ok = false, copied = true;
 	struct db_res *r = db_query(cx->db, &SQL_ORG_FOR_UNIT, DB_ARGS(db_int(id)));
 	if (db_next(r) && strcmp(db_col_text(r, 3), "active") == 0) {
-		*path = col_dup(cx->arena, r, 1);
-		*name = col_dup(cx->arena, r, 2);
+		*path = col_dup(cx->arena, r, &copied, 1);
+		*name = col_dup(cx->arena, r, &copied, 2);
 		ok = true;
 	}
 	enum status st = db_done(r);
 	if (st)
 		return st;
+	if (!copied)
+		return ST_NOMEM;
 	if (!ok)
 		return appeal_fail(cx, ST_INVALID, "invalid_unit", "承办单位不存在或已停用", field);
 	return ST_OK;
@@ -1182,7 +1197,7 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 				   "next", appeal_state_codes[next]);
 		if (next == AS_REOPENED) {
 			if ((st = reopen(cx, a)))
-				return st;
+				goto drop_detail;
 		} else {
 			a->closed_at = cx->now;
 		}
@@ -1252,7 +1267,7 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 		    (st = need_text(cx, msg, "note", "请填写升级原因")))
 			return st;
 		if ((st = do_escalate(cx, a, msg, &detail)))
-			return st;
+			goto drop_detail;
 		break;
 	case AA__COUNT:
 		return ST_INTERNAL;
@@ -1266,11 +1281,13 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 			a->rate_due = NULL;
 	}
 	if (dues && (st = appeal_recompute_dues(cx, a)))
-		return st;
+		goto drop_detail;
 	appeal_set_due_date(a);
 	if ((st = appeal_save(cx, a)) || (co_changed && (st = save_co(cx, a))) ||
-	    (st = appeal_counters_apply(cx, &old_t, old_v, a)) ||
-	    (st = appeal_event(cx, a, appeal_action_codes[act], from, next, public_row, msg,
+	    (st = appeal_counters_apply(cx, &old_t, old_v, a)))
+		goto drop_detail;
+	/* appeal_event takes detail, whatever it returns */
+	if ((st = appeal_event(cx, a, appeal_action_codes[act], from, next, public_row, msg,
 			       detail, NULL)))
 		return st;
 	detail = NULL;
@@ -1356,6 +1373,9 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 		break;
 	}
 	return st;
+drop_detail:
+	json_decref(detail);
+	return st;
 }
 
 /* ---- for the case library -------------------------------------------------------------------- */
@@ -1373,11 +1393,14 @@ enum status appeals_solved_brief(struct db *db, int64_t id, struct appeal_brief 
 	struct appeal a;
 	bool found = false;
 	struct db_res *r = db_query(db, &SQL_APPEAL_GET, DB_ARGS(db_int(id)));
+	bool copied = true;
 	if (db_next(r)) {
-		appeal_from_row(&ar, r, &a);
+		copied = appeal_from_row(&ar, r, &a);
 		found = true;
 	}
 	enum status st = db_done(r);
+	if (!st && !copied)
+		st = ST_NOMEM;
 	if (!st && !found)
 		st = ST_NOT_FOUND;
 	if (!st && (a.state != AS_CLOSED || a.outcome != AO_SOLVED))

@@ -5,6 +5,7 @@
 #include "app/module.h"
 #include "auth/principal.h"
 #include "http/input.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "modules/appeals/appeals_internal.h"
 #include "modules/appeals/appeals_sql.h"
@@ -48,15 +49,17 @@ enum status appeals_load_visible(struct request *req, struct appeal_ctx *cx, int
 	struct db_val args[6];
 	scope_filter_args(&s, args);
 	args[5] = db_int(id);
-	bool found = false;
+	bool found = false, copied = true;
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_GET_SCOPED, args, 6);
 	if (db_next(r)) {
-		appeal_from_row(cx->arena, r, a);
+		copied = appeal_from_row(cx->arena, r, a);
 		found = true;
 	}
 	enum status st = db_done(r);
 	if (st)
 		return st;
+	if (!copied)
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	if (!found)
 		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
 	return appeal_load_co(cx, a);
@@ -720,7 +723,9 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
 	while (db_next(r)) {
 		const char *action = db_col_text(r, 5), *detail = db_col_text(r, 10);
 		int ai = appeal_code_index(appeal_action_codes, action);
+		fault_hold(true); /* see req_json: jansson's lexer and a failed allocation */
 		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+		fault_hold(false);
 		const char *from = db_col_text(r, 6), *to = db_col_text(r, 7);
 		int fi = appeal_code_index(appeal_state_codes, from),
 		    ti = appeal_code_index(appeal_state_codes, to);
@@ -932,6 +937,8 @@ enum status appeals_create(struct request *req)
 	}
 	if ((st = db_done(r)))
 		return st;
+	if (found && (!a.home_path || !a.region_code || !a.enterprise_name || !ent_status))
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	if (!found || !(as_enterprise ||
 			scope_allows(&req->scope, a.home_path, a.home_org_id, 0, a.enterprise_id)))
 		return req_fail(req, ST_INVALID, "invalid_enterprise",
@@ -953,6 +960,8 @@ enum status appeals_create(struct request *req)
 	}
 	if ((st = db_done(r)))
 		return st;
+	if (found && !a.category_name)
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	if (!found || !active)
 		return req_fail(req, ST_INVALID, "invalid_category", "诉求分类不存在或已停用",
 				"category_id");

@@ -128,8 +128,9 @@ enum status appeal_fail(struct appeal_ctx *cx, enum status st, const char *code,
 enum status appeal_load(struct appeal_ctx *cx, int64_t id, struct appeal *out);
 /* Read a's co-units. */
 enum status appeal_load_co(struct appeal_ctx *cx, struct appeal *a);
-/* Fill a from the current row of a result of APPEAL_SELECT columns. */
-void appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a);
+/* Fill a from the current row of a result of APPEAL_SELECT columns; false when memory ran out
+ * copying its texts (a is then incomplete and must not be saved). */
+bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a);
 /* The machine's facts. */
 void appeal_facts_of(const struct appeal *a, struct appeal_facts *f);
 
