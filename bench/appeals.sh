@@ -99,7 +99,7 @@ enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 # near-identical ones), as the city's leader... who may not file; the county handler files for
 # its county's enterprises.
 ENTS=$(node -e '
-	fetch(process.argv[1] + "/api/v1/enterprises?page_size=100", { headers: { Authorization: "Bearer " + process.argv[2] } })
+	fetch(process.argv[1] + "/api/v1/enterprises?status=operating&page_size=100", { headers: { Authorization: "Bearer " + process.argv[2] } })
 		.then(async (r) => console.log((await r.json()).items.map((e) => e.id).join(",")));' "$URL" "$COUNTY")
 CAT=$(node -e '
 	fetch(process.argv[1] + "/api/v1/appeal-categories", { headers: { Authorization: "Bearer " + process.argv[2] } })

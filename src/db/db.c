@@ -161,15 +161,36 @@ static const struct sql SQL_WRITE_LOCK =
 static const struct sql SQL_COMMIT = SQL("COMMIT");
 static const struct sql SQL_ROLLBACK = SQL("ROLLBACK");
 
+static void gate_release(struct db *db)
+{
+	if (db->gate_held) {
+		db->gate_held = false;
+		pthread_mutex_unlock(db->write_gate);
+	}
+}
+
 enum status db_begin(struct db *db)
 {
 	if (db->tx_depth) {
 		db_set_errmsg(db, "nested transaction");
 		return ST_INTERNAL;
 	}
+	if (db->write_gate) {
+		/* as long as SQLite's busy_timeout would have waited */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		if (pthread_mutex_timedlock(db->write_gate, &until) != 0) {
+			db_set_errmsg(db, "the write lock stayed taken for 10 s");
+			return ST_UNAVAILABLE;
+		}
+		db->gate_held = true;
+	}
 	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
-	if (st)
+	if (st) {
+		gate_release(db);
 		return st;
+	}
 	db->tx_depth = 1;
 	if (db->drv->kind == DB_POSTGRES && (st = db_exec(db, &SQL_WRITE_LOCK, DB_NOARGS, NULL))) {
 		db_rollback(db);
@@ -188,6 +209,7 @@ enum status db_commit(struct db *db)
 		return st;
 	}
 	db->tx_depth = 0;
+	gate_release(db);
 	return ST_OK;
 }
 
@@ -198,6 +220,7 @@ void db_rollback(struct db *db)
 	db->tx_depth = 0;
 	if (db_exec(db, &SQL_ROLLBACK, DB_NOARGS, NULL))
 		db->broken = true; /* cannot be trusted any more: the pool will close it */
+	gate_release(db);
 }
 
 bool db_in_tx(const struct db *db)
@@ -262,7 +285,8 @@ enum status db_backup(struct db *db, const char *out_path, char *msg, size_t msg
 
 struct db_pool {
 	char *url;
-	pthread_mutex_t mu; /* guards everything below */
+	pthread_mutex_t write_gate; /* SQLite: one writer of this process at a time (db_begin) */
+	pthread_mutex_t mu;         /* guards everything below */
 	pthread_cond_t cv;
 	struct db **idle;
 	unsigned n_idle;
@@ -286,6 +310,7 @@ enum status db_pool_new(const char *url, unsigned max_conns, struct db_pool **ou
 		return ST_NOMEM;
 	}
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->write_gate, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -311,6 +336,7 @@ void db_pool_free(struct db_pool *p)
 	for (unsigned i = 0; i < p->n_idle; i++)
 		db_close(p->idle[i]);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->write_gate);
 	pthread_cond_destroy(&p->cv);
 	free(p->idle);
 	free(p->url);
@@ -332,6 +358,8 @@ enum status db_pool_get(struct db_pool *p, unsigned wait_ms, struct db **out)
 		if (p->n_idle) {
 			*out = p->idle[--p->n_idle];
 			pthread_mutex_unlock(&p->mu);
+			if ((*out)->drv->kind == DB_SQLITE)
+				(*out)->write_gate = &p->write_gate;
 			return ST_OK;
 		}
 		if (p->n_open < p->max_conns) {
@@ -347,6 +375,8 @@ enum status db_pool_get(struct db_pool *p, unsigned wait_ms, struct db **out)
 				pthread_mutex_unlock(&p->mu);
 				return ST_UNAVAILABLE;
 			}
+			if ((*out)->drv->kind == DB_SQLITE)
+				(*out)->write_gate = &p->write_gate;
 			return ST_OK;
 		}
 		if (pthread_cond_timedwait(&p->cv, &p->mu, &deadline) == ETIMEDOUT) {

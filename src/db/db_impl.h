@@ -2,6 +2,8 @@
 #ifndef TIEJIAN_DB_IMPL_H
 #define TIEJIAN_DB_IMPL_H
 
+#include <pthread.h>
+
 #include "db/db.h"
 
 struct db_driver {
@@ -36,6 +38,11 @@ struct db {
 	const struct db_driver *drv;
 	int tx_depth;
 	bool broken;
+	/* SQLite connections of one pool take this before BEGIN IMMEDIATE: writers of one process
+	 * queue on it and wake when the lock is free, instead of SQLite's busy handler sleeping
+	 * and polling. NULL outside a pool. gate_held: this connection holds it. */
+	pthread_mutex_t *write_gate;
+	bool gate_held;
 	unsigned long queries;
 	struct db_res failed; /* returned by db_query() when a fault is injected */
 	char errmsg[256];
