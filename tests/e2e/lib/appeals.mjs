@@ -50,12 +50,22 @@ export async function categoryId(s, code) {
   throw new Error(`no category ${code}`);
 }
 
-/** Picks root / child in an open el-cascader panel. */
-export async function pickCascader(page, trigger, root, child) {
-  await trigger.click();
+/**
+ * Picks root / child in an el-cascader (trigger: the cascader or an element around it). A cascader
+ * that lets any level be chosen (checkStrictly) is picked by its radio, and stays open.
+ */
+export async function pickCascader(page, trigger, root, child, { strict = false } = {}) {
+  const box = (await trigger.evaluate((el) => el.classList.contains('el-cascader'))) ? trigger : trigger.locator('.el-cascader');
+  await box.click();
   const panel = page.locator('.el-cascader__dropdown:visible');
   await panel.locator('.el-cascader-node', { hasText: root }).first().click();
-  await panel.locator('.el-cascader-node', { hasText: child }).first().click();
+  const node = panel.locator('.el-cascader-node', { hasText: child }).first();
+  if (strict) {
+    await node.locator('.el-radio').click();
+    await page.keyboard.press('Escape');
+  } else {
+    await node.click();
+  }
   await panel.waitFor({ state: 'hidden' });
 }
 
