@@ -1176,8 +1176,11 @@ enum status appeals_action(struct request *req)
 	enum status st;
 	if (act < 0 || act == AA_CLOSE)
 		return ST_INTERNAL;
-	if ((st = req_param_id(req, "id", &id)))
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)))
 		return st;
+	/* out of scope is 404 before anything about the body is said */
+	if (!appeals_caller_sees(req, db, id))
+		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
 	/* an action without input may come without a body */
 	if (req->body.len == 0) {
 		body = req_own_json(req, json_object());
@@ -1185,7 +1188,7 @@ enum status appeals_action(struct request *req)
 		return st;
 	}
 	struct appeal_input in;
-	if ((st = read_input(req, body, (enum appeal_action)act, &in)) || (st = req_db(req, &db)))
+	if ((st = read_input(req, body, (enum appeal_action)act, &in)))
 		return st;
 	struct appeal_ctx cx;
 	struct appeal a;
