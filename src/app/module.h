@@ -3,6 +3,7 @@
 #define TIEJIAN_MODULE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/app.h"
 #include "db/migrate.h"
@@ -15,6 +16,8 @@ struct job {
 	int interval_s;
 	enum status (*run)(struct app *app, struct db *db, int64_t now);
 };
+
+struct json_t; /* jansson's json_t */
 
 struct module {
 	const char *name;
@@ -30,6 +33,13 @@ struct module {
 	/* Load this module's part of the demo city (tiejian demo); NULL if none. Runs in module
 	 * order, each in its own transaction. */
 	enum status (*demo)(struct app *app, struct db *db);
+	/* Its part of the enterprise 360 page (企业全景, GET /api/v1/enterprises/:id/360): append
+	 * section objects {"key","title",...} to the array sections, showing only what the
+	 * caller's own scope for this module's permissions allows (nothing when the caller may not
+	 * read it). The 360 handler has checked that the enterprise is visible, and calls every
+	 * module's section in module order; it never names a module. NULL if none. */
+	enum status (*section)(struct request *req, struct db *db, int64_t enterprise_id,
+			       struct json_t *sections);
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -7,8 +7,10 @@
 #include "modules/calendar/calendar.h"
 #include "modules/cases/cases.h"
 #include "modules/enterprises/enterprises.h"
+#include "modules/liaison/liaison.h"
 #include "modules/notify/notify.h"
 #include "modules/orgs/orgs.h"
+#include "modules/panorama/panorama.h"
 #include "modules/system/system.h"
 #include "modules/users/users.h"
 
@@ -23,5 +25,7 @@ const struct module *const app_modules[] = {
 	&notify_module,   /* the inbox and the outgoing webhook */
 	&appeals_module,  /* enterprise appeals (诉求) */
 	&cases_module,    /* typical cases promoted from solved appeals */
+	&liaison_module,  /* liaison assignment (包联), visits (走访), coverage */
+	&panorama_module, /* the enterprise 360 page, from the sections of the modules above */
 };
 const size_t app_nmodules = sizeof(app_modules) / sizeof(app_modules[0]);

@@ -135,6 +135,42 @@ static struct principal *principal_from_row(struct request *req, struct db_res *
 	return u;
 }
 
+/* A role with the liaison scope sees the enterprises the user is a liaison of today: their
+ * ids, for scope_allows() (SQL reads the same rows through SCOPE_PRED). */
+static enum status load_liaisons(struct request *req, struct db *db, struct principal *u)
+{
+	bool any = false;
+	for (int i = 0; i < u->nroles; i++)
+		any = any || u->roles[i].scope == SCOPE_LIAISON;
+	if (!any)
+		return ST_OK;
+	size_t alloc = 0, n = 0;
+	int64_t *ids = NULL;
+	bool nomem = false;
+	struct db_res *r = db_query(db, &SQL_PRINCIPAL_LIAISONS, DB_ARGS(db_int(u->user_id)));
+	while (!nomem && db_next(r)) {
+		if (n == alloc) {
+			size_t k = alloc ? alloc * 2 : 64;
+			int64_t *x = arena_alloc(&req->arena, k * sizeof(*x));
+			if (!x) {
+				nomem = true;
+				continue;
+			}
+			if (n)
+				memcpy(x, ids, n * sizeof(*x));
+			ids = x;
+			alloc = k;
+		}
+		ids[n++] = db_col_int(r, 0);
+	}
+	enum status st = db_done(r);
+	if (st || nomem)
+		return st ? st : req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	u->liaison_ids = ids;
+	u->nliaison = n;
+	return ST_OK;
+}
+
 static enum status load_roles(struct request *req, struct db *db, struct principal *u)
 {
 	struct db_res *r = db_query(db, &SQL_PRINCIPAL_ROLES, DB_ARGS(db_int(u->user_id)));
@@ -162,7 +198,8 @@ static enum status load_roles(struct request *req, struct db *db, struct princip
 			permset_add(&u->perms, (enum perm)p);
 		}
 	}
-	return db_done(r);
+	enum status st = db_done(r);
+	return st ? st : load_liaisons(req, db, u);
 }
 
 static const char *cookie_name(const struct app *app)

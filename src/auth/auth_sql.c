@@ -118,6 +118,40 @@ const struct migration auth_migrations[] = {
 	 ") p ON p.role = r.code WHERE r.builtin = 1"
 	 " AND NOT EXISTS (SELECT 1 FROM role_perms x WHERE x.role_id = r.id AND x.perm = p.perm);",
 	 NULL},
+	/* 3: the liaison scope (本人包联企业) joins the scopes a role may have. SQLite cannot change
+	 * a CHECK in place, so the three role tables are rebuilt (the renames carry the foreign
+	 * keys of the new tables over to the new names); PostgreSQL replaces the constraint. */
+	{3,
+	 "CREATE TABLE roles_v3 ("
+	 " id @ID@,"
+	 " code TEXT NOT NULL UNIQUE,"
+	 " name TEXT NOT NULL,"
+	 " scope TEXT NOT NULL CHECK (scope IN ('all','subtree','org','self','enterprise','liaison')),"
+	 " admin_kind TEXT CHECK (admin_kind IN ('system','security','audit')),"
+	 " builtin INTEGER NOT NULL DEFAULT 0,"
+	 " created_at BIGINT NOT NULL);"
+	 "INSERT INTO roles_v3 (id, code, name, scope, admin_kind, builtin, created_at)"
+	 " SELECT id, code, name, scope, admin_kind, builtin, created_at FROM roles;"
+	 "CREATE TABLE role_perms_v3 ("
+	 " role_id BIGINT NOT NULL REFERENCES roles_v3(id) ON DELETE CASCADE,"
+	 " perm TEXT NOT NULL,"
+	 " PRIMARY KEY (role_id, perm));"
+	 "INSERT INTO role_perms_v3 (role_id, perm) SELECT role_id, perm FROM role_perms;"
+	 "CREATE TABLE user_roles_v3 ("
+	 " user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	 " role_id BIGINT NOT NULL REFERENCES roles_v3(id),"
+	 " PRIMARY KEY (user_id, role_id));"
+	 "INSERT INTO user_roles_v3 (user_id, role_id) SELECT user_id, role_id FROM user_roles;"
+	 "DROP TABLE user_roles;"
+	 "DROP TABLE role_perms;"
+	 "DROP TABLE roles;"
+	 "ALTER TABLE roles_v3 RENAME TO roles;"
+	 "ALTER TABLE role_perms_v3 RENAME TO role_perms;"
+	 "ALTER TABLE user_roles_v3 RENAME TO user_roles;"
+	 "CREATE INDEX user_roles_role ON user_roles (role_id);",
+	 "ALTER TABLE roles DROP CONSTRAINT roles_scope_check;"
+	 "ALTER TABLE roles ADD CONSTRAINT roles_scope_check"
+	 " CHECK (scope IN ('all','subtree','org','self','enterprise','liaison'));"},
 	{0, NULL, NULL},
 };
 
@@ -165,6 +199,11 @@ const struct sql SQL_PRINCIPAL_ROLES =
 	SQL("SELECT r.code, r.name, r.scope, rp.perm FROM user_roles ur"
 	    " JOIN roles r ON r.id = ur.role_id LEFT JOIN role_perms rp ON rp.role_id = r.id"
 	    " WHERE ur.user_id = $1 ORDER BY r.id, rp.perm");
+/* The liaison scope: the enterprises the user is a liaison of today (the liaison module's
+ * table, as SCOPE_PRED reads it). */
+const struct sql SQL_PRINCIPAL_LIAISONS =
+	SQL("SELECT DISTINCT enterprise_id FROM liaisons WHERE user_id = $1 AND active = 1"
+	    " ORDER BY enterprise_id");
 
 /* ---- login ---- */
 

@@ -27,6 +27,13 @@ const struct perm_def perm_table[PERM__COUNT] = {
 	[PERM_CASE_READ] = {"case.read", "查看典型案例", "典型案例"},
 	[PERM_CASE_WRITE] = {"case.write", "编辑、发布典型案例", "典型案例"},
 	[PERM_NOTIFY_ADMIN] = {"notify.admin", "配置消息推送网关", "系统管理"},
+	[PERM_LIAISON_READ] = {"liaison.read", "查看包联关系", "包联走访"},
+	[PERM_LIAISON_ASSIGN] = {"liaison.assign", "指派包联（含导入、按规则分配）", "包联走访"},
+	[PERM_LIAISON_ADMIN] = {"liaison.admin", "维护走访规则（每月上限、未走访天数）", "包联走访"},
+	[PERM_LIAISON_STATS] = {"liaison.stats", "查看和导出走访覆盖统计", "包联走访"},
+	[PERM_VISIT_READ] = {"visit.read", "查看走访记录", "包联走访"},
+	[PERM_VISIT_WRITE] = {"visit.write", "登记走访", "包联走访"},
+	[PERM_VISIT_FEEDBACK] = {"visit.feedback", "评价走访、申报免打扰时段", "包联走访"},
 };
 
 int perm_from_code(const char *code)

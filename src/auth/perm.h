@@ -43,6 +43,14 @@ enum perm {
 	PERM_CASE_WRITE,
 	/* system administrator: the outgoing webhook */
 	PERM_NOTIFY_ADMIN,
+	/* liaison and visits 包联走访 (docs/liaison.md says which role does what) */
+	PERM_LIAISON_READ,
+	PERM_LIAISON_ASSIGN,
+	PERM_LIAISON_ADMIN,
+	PERM_LIAISON_STATS,
+	PERM_VISIT_READ,
+	PERM_VISIT_WRITE,
+	PERM_VISIT_FEEDBACK,
 	PERM__COUNT
 };
 

@@ -38,10 +38,15 @@ struct principal {
 	struct permset perms; /* union of the roles' permissions */
 	int nroles;
 	struct principal_role roles[PRINCIPAL_MAX_ROLES];
+	/* When a role has the liaison scope: the enterprises the user is a liaison of today,
+	 * ascending (see struct scope). */
+	const int64_t *liaison_ids;
+	size_t nliaison;
 };
 
 /* The scope this principal has for permission p: the union of the scopes of the roles that
- * grant p (PERM_LOGIN: the union of all roles, at least SELF). */
+ * grant p (PERM_LOGIN: the union of all roles, at least SELF), with the principal's liaison
+ * enterprises. */
 void principal_scope(const struct principal *u, enum perm p, struct scope *out);
 
 #endif

@@ -17,9 +17,12 @@ enum scope_kind {
 	SCOPE_ORG = 4,        /* 本机构: rows of the user's own org */
 	SCOPE_SUBTREE = 8,    /* 本机构及下级: the org and every org below it */
 	SCOPE_ALL = 16,       /* 全部 */
+	SCOPE_LIAISON = 32,   /* 本人包联: rows of the enterprises the user is a liaison of today
+			       * (the liaisons table of the liaison module), and rows the user owns */
 };
 
-/* "all", "subtree", "org", "self", "enterprise" <-> the kind; -1 / NULL when unknown. */
+/* "all", "subtree", "org", "self", "enterprise", "liaison" <-> the kind; -1 / NULL when
+ * unknown. */
 int scope_from_code(const char *code);
 const char *scope_code(enum scope_kind k);
 const char *scope_name(enum scope_kind k);
@@ -30,6 +33,10 @@ struct scope {
 	int64_t org_id;
 	int64_t enterprise_id;
 	const char *org_path; /* "/1/7/42/" */
+	/* LIAISON, for scope_allows(): the ids of the enterprises the user is a liaison of today,
+	 * ascending (loaded with the principal; SQL reads the same rows itself). Borrowed. */
+	const int64_t *liaison_ids;
+	size_t nliaison;
 };
 
 /*
@@ -40,11 +47,17 @@ struct scope {
  *
  *   "SELECT ... FROM enterprise e JOIN orgs o ON o.id = e.org_id WHERE "
  *       SCOPE_PRED("o.path", "e.org_id", "NULL", "e.id") " AND e.id = $6"
+ *
+ * $1 is 1 for ALL, 2 for LIAISON (then $4 is the user), else 0. The liaison scope reads the
+ * liaison module's table: the enterprise has a current assignment (liaisons.active) of the
+ * user $4. Evaluated only when $1 is 2, so nobody else pays for it.
  */
 #define SCOPE_PRED(path_col, org_col, user_col, ent_col)                                           \
 	"(CAST($1 AS INTEGER) = 1 OR " path_col " LIKE CAST($2 AS TEXT) || '%' OR " org_col          \
 	" = CAST($3 AS BIGINT) OR " user_col " = CAST($4 AS BIGINT) OR " ent_col                 \
-	" = CAST($5 AS BIGINT))"
+	" = CAST($5 AS BIGINT) OR (CAST($1 AS INTEGER) = 2 AND " ent_col                          \
+	" IN (SELECT scope_l.enterprise_id FROM liaisons scope_l"                                  \
+	" WHERE scope_l.user_id = CAST($4 AS BIGINT) AND scope_l.active = 1)))"
 #define SCOPE_NARGS 5
 
 /* Fill args[0..SCOPE_NARGS) for s. Nothing is allocated; args point into s. */

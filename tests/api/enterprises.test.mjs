@@ -199,8 +199,12 @@ test('a county sees its county, the city the city; out of scope is 404', async (
 	const city = await leader.get('/api/v1/enterprises?page_size=1');
 	assert.ok(county.json.total > 0 && county.json.total < city.json.total);
 	assert.ok(county.json.items.every((e) => e.region_code === '230202'));
-	const cadreList = await cadre.get('/api/v1/enterprises?page_size=1');
-	assert.equal(cadreList.json.total, county.json.total);
+	// a cadre (包联干部) sees the enterprises it liaises with, all of its county (docs/liaison.md)
+	const cadreList = await cadre.get('/api/v1/enterprises?page_size=100');
+	const mine = new Set((await cadre.get('/api/v1/liaisons/mine')).json.items.map((x) => x.enterprise.id));
+	assert.equal(cadreList.json.total, mine.size);
+	assert.ok(cadreList.json.total > 0 && cadreList.json.total < county.json.total);
+	assert.ok(cadreList.json.items.every((e) => e.region_code === '230202' && mine.has(e.id)));
 	const other = await leader.get('/api/v1/enterprises?region_code=230203&page_size=1');
 	const otherId = other.json.items[0].id;
 	assert.equal((await handler.get(`/api/v1/enterprises/${otherId}`)).status, 404);

@@ -15,7 +15,7 @@
 #include "modules/orgs/orgs.h"
 #include "modules/orgs/orgs_sql.h"
 
-#define ALL_KINDS 32 /* every union of the five kinds, 0 included */
+#define ALL_KINDS 64 /* every union of the six kinds, 0 included */
 
 /* ---- the fixture ------------------------------------------------------------------------- */
 
@@ -50,40 +50,53 @@ static const char *path_of(int64_t org_id)
 }
 
 /* Rows tied to an org, a user and an enterprise (0: none), and whether the caller A below sees
- * each with one kind of scope: ALL, SUBTREE, ORG, SELF, ENTERPRISE. */
+ * each with one kind of scope: ALL, SUBTREE, ORG, SELF, ENTERPRISE, LIAISON. A (user 100) is a
+ * liaison of enterprise 88 today, and was one of 99 (no longer active). */
 static const struct {
 	const char *label;
 	int64_t org_id, user_id, enterprise_id;
-	bool all, subtree, org, self, enterprise;
+	bool all, subtree, org, self, enterprise, liaison;
 } rows[] = {
-	{ "own row", 3, 100, 0, 1, 1, 1, 1, 0 },
-	{ "own row in another city", 7, 100, 0, 1, 0, 0, 1, 0 },
-	{ "own row without org", 0, 100, 0, 1, 0, 0, 1, 0 },
-	{ "same org", 3, 200, 0, 1, 1, 1, 0, 0 },
-	{ "child org", 5, 201, 0, 1, 1, 0, 0, 0 },
-	{ "grandchild org", 6, 202, 0, 1, 1, 0, 0, 0 },
-	{ "parent org", 2, 203, 0, 1, 0, 0, 0, 0 },
-	{ "grandparent org", 1, 204, 0, 1, 0, 0, 0, 0 },
-	{ "sibling org", 4, 205, 0, 1, 0, 0, 0, 0 },
-	{ "org whose path starts the same", 30, 206, 0, 1, 0, 0, 0, 0 },
-	{ "another city", 7, 207, 0, 1, 0, 0, 0, 0 },
-	{ "own enterprise elsewhere", 7, 300, 77, 1, 0, 0, 0, 1 },
-	{ "own enterprise in own org", 3, 301, 77, 1, 1, 1, 0, 1 },
-	{ "another enterprise", 7, 302, 88, 1, 0, 0, 0, 0 },
-	{ "another enterprise in own org", 3, 303, 88, 1, 1, 1, 0, 0 },
-	{ "nothing at all", 0, 0, 0, 1, 0, 0, 0, 0 },
+	{ "own row", 3, 100, 0, 1, 1, 1, 1, 0, 1 },
+	{ "own row in another city", 7, 100, 0, 1, 0, 0, 1, 0, 1 },
+	{ "own row without org", 0, 100, 0, 1, 0, 0, 1, 0, 1 },
+	{ "same org", 3, 200, 0, 1, 1, 1, 0, 0, 0 },
+	{ "child org", 5, 201, 0, 1, 1, 0, 0, 0, 0 },
+	{ "grandchild org", 6, 202, 0, 1, 1, 0, 0, 0, 0 },
+	{ "parent org", 2, 203, 0, 1, 0, 0, 0, 0, 0 },
+	{ "grandparent org", 1, 204, 0, 1, 0, 0, 0, 0, 0 },
+	{ "sibling org", 4, 205, 0, 1, 0, 0, 0, 0, 0 },
+	{ "org whose path starts the same", 30, 206, 0, 1, 0, 0, 0, 0, 0 },
+	{ "another city", 7, 207, 0, 1, 0, 0, 0, 0, 0 },
+	{ "own enterprise elsewhere", 7, 300, 77, 1, 0, 0, 0, 1, 0 },
+	{ "own enterprise in own org", 3, 301, 77, 1, 1, 1, 0, 1, 0 },
+	{ "another enterprise", 7, 302, 88, 1, 0, 0, 0, 0, 1 },
+	{ "another enterprise in own org", 3, 303, 88, 1, 1, 1, 0, 0, 1 },
+	{ "an enterprise A no longer liaises with", 7, 304, 99, 1, 0, 0, 0, 0, 0 },
+	{ "nothing at all", 0, 0, 0, 1, 0, 0, 0, 0, 0 },
 };
 
 enum { N_ROWS = sizeof(rows) / sizeof(rows[0]) };
 
+/* The liaison table of the fixture (user, enterprise, active) and the same in C: each caller's
+ * enterprises today, ascending, as the principal loads them. */
+static const struct {
+	int64_t user_id, enterprise_id;
+	int active;
+} liaison_rows[] = {
+	{ 100, 88, 1 }, { 100, 99, 0 }, { 206, 77, 1 }, { 206, 300, 1 }, { 500, 88, 0 },
+};
+static const int64_t a_liaisons[] = { 88 };
+static const int64_t c30_liaisons[] = { 77, 300 };
+
 /* Callers: A is the one the table above is written for. */
 static const struct scope callers[] = {
-	{ 0, 100, 3, 77, "/1/2/3/" },	 /* A: county X, enterprise 77 */
-	{ 0, 100, 3, 0, "/1/2/3/" },	 /* no enterprise */
-	{ 0, 500, 1, 0, "/1/" },	 /* at the province */
-	{ 0, 206, 30, 88, "/1/2/30/" },	 /* county 30: must not see county 3 */
-	{ 0, 0, 0, 0, NULL },		 /* knows nothing about itself */
-	{ 0, 999, 6, 0, "/1/2/3/5/6/" }, /* a leaf */
+	{ 0, 100, 3, 77, "/1/2/3/", a_liaisons, 1 },	    /* A: county X, enterprise 77 */
+	{ 0, 100, 3, 0, "/1/2/3/", a_liaisons, 1 },	    /* no enterprise */
+	{ 0, 500, 1, 0, "/1/", NULL, 0 },		    /* at the province */
+	{ 0, 206, 30, 88, "/1/2/30/", c30_liaisons, 2 }, /* county 30: must not see county 3 */
+	{ 0, 0, 0, 0, NULL, NULL, 0 },			    /* knows nothing about itself */
+	{ 0, 999, 6, 0, "/1/2/3/5/6/", NULL, 0 },	    /* a leaf */
 };
 
 enum { N_CALLERS = sizeof(callers) / sizeof(callers[0]) };
@@ -93,6 +106,8 @@ static struct db *db;
 static const struct sql SQL_ORG_INSERT =
 	SQL("INSERT INTO orgs (id, parent_id, code, name, kind, path, created_at, updated_at)"
 	    " VALUES ($1, $2, $3, $3, $4, $5, 0, 0)");
+static const struct sql SQL_LIAISON_INSERT =
+	SQL("INSERT INTO liaisons (user_id, enterprise_id, active) VALUES ($1, $2, $3)");
 static const struct sql SQL_ROW_INSERT = SQL(
 	"INSERT INTO scoped_rows (org_id, user_id, enterprise_id, label) VALUES ($1, $2, $3, $4)"
 	" RETURNING id");
@@ -125,6 +140,19 @@ static int setup(void **state)
 		    " label TEXT NOT NULL)",
 		    NULL) != ST_OK)
 		return -1;
+	/* The columns of the liaison module's table that the liaison scope reads. */
+	if (db_exec_script(db,
+			   "CREATE TABLE liaisons (id @ID@, user_id BIGINT NOT NULL,"
+			   " enterprise_id BIGINT NOT NULL, active INTEGER NOT NULL)",
+			   NULL) != ST_OK)
+		return -1;
+	for (size_t i = 0; i < sizeof(liaison_rows) / sizeof(liaison_rows[0]); i++)
+		if (db_exec(db, &SQL_LIAISON_INSERT,
+			    DB_ARGS(db_int(liaison_rows[i].user_id),
+				    db_int(liaison_rows[i].enterprise_id),
+				    db_int(liaison_rows[i].active)),
+			    NULL) != ST_OK)
+			return -1;
 	for (size_t i = 0; i < N_ORGS; i++) {
 		char code[16];
 		snprintf(code, sizeof(code), "org%lld", (long long)org_rows[i].id);
@@ -187,7 +215,7 @@ static void codes_and_names(void **state)
 	} want[] = {
 		{ SCOPE_SELF, "self", "本人" }, { SCOPE_ENTERPRISE, "enterprise", "本企业" },
 		{ SCOPE_ORG, "org", "本机构" }, { SCOPE_SUBTREE, "subtree", "本机构及下级" },
-		{ SCOPE_ALL, "all", "全部" },
+		{ SCOPE_ALL, "all", "全部" },	  { SCOPE_LIAISON, "liaison", "本人包联企业" },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		assert_int_equal(scope_from_code(want[i].code), want[i].k);
@@ -218,9 +246,11 @@ static void filter_args_for_every_union(void **state)
 			char what[64];
 			describe(kinds, what, sizeof(what));
 
-			/* $1: 1 when ALL, else 0 (never NULL) */
+			/* $1: 1 when ALL, else 2 when LIAISON (of a known user), else 0 (never
+			 * NULL) */
+			bool liaison = (kinds & SCOPE_LIAISON) && s.user_id > 0;
 			assert_int_equal(args[0].type, DB_T_INT);
-			assert_int_equal(args[0].i, (kinds & SCOPE_ALL) ? 1 : 0);
+			assert_int_equal(args[0].i, (kinds & SCOPE_ALL) ? 1 : liaison ? 2 : 0);
 			/* $2: the org path when SUBTREE and known */
 			if ((kinds & SCOPE_SUBTREE) && s.org_path) {
 				assert_int_equal(args[1].type, DB_T_TEXT);
@@ -229,12 +259,13 @@ static void filter_args_for_every_union(void **state)
 			} else if (args[1].type != DB_T_NULL) {
 				fail_msg("caller %zu %s: $2 is not NULL", c, what);
 			}
-			/* $3, $4, $5: the org, user and enterprise ids when that kind and known */
+			/* $3, $4, $5: the org, user and enterprise ids when that kind and known
+			 * (the user also for LIAISON: its own rows, and whose liaisons) */
 			const struct {
 				unsigned kind;
 				int64_t id;
 			} ids[] = { { SCOPE_ORG, s.org_id },
-				    { SCOPE_SELF, s.user_id },
+				    { SCOPE_SELF | SCOPE_LIAISON, s.user_id },
 				    { SCOPE_ENTERPRISE, s.enterprise_id } };
 			for (int k = 0; k < 3; k++) {
 				const struct db_val *v = &args[2 + k];
@@ -258,12 +289,12 @@ static void filter_args_for_every_union(void **state)
 static void allows_each_relation(void **state)
 {
 	(void)state;
-	static const unsigned single[] = { SCOPE_ALL, SCOPE_SUBTREE, SCOPE_ORG, SCOPE_SELF,
-					   SCOPE_ENTERPRISE };
+	static const unsigned single[] = { SCOPE_ALL,  SCOPE_SUBTREE,	 SCOPE_ORG,
+					   SCOPE_SELF, SCOPE_ENTERPRISE, SCOPE_LIAISON };
 	for (size_t i = 0; i < N_ROWS; i++) {
-		const bool want[] = { rows[i].all, rows[i].subtree, rows[i].org, rows[i].self,
-				      rows[i].enterprise };
-		for (int k = 0; k < 5; k++) {
+		const bool want[] = { rows[i].all,  rows[i].subtree,	rows[i].org,
+				      rows[i].self, rows[i].enterprise, rows[i].liaison };
+		for (int k = 0; k < 6; k++) {
 			struct scope s = callers[0];
 			s.kinds = single[k];
 			if (row_allowed(&s, i) != want[k])
@@ -273,7 +304,7 @@ static void allows_each_relation(void **state)
 		/* A union sees what any of its kinds sees; no kind sees nothing. */
 		for (unsigned kinds = 0; kinds < ALL_KINDS; kinds++) {
 			bool any = false;
-			for (int k = 0; k < 5; k++)
+			for (int k = 0; k < 6; k++)
 				if (kinds & single[k])
 					any = any || want[k];
 			struct scope s = callers[0];
@@ -298,6 +329,10 @@ static void allows_other_callers(void **state)
 	s.kinds = SCOPE_ENTERPRISE;
 	for (size_t i = 0; i < N_ROWS; i++)
 		assert_int_equal(row_allowed(&s, i), rows[i].enterprise_id == 88);
+	s.kinds = SCOPE_LIAISON; /* its own rows, and enterprise 77 */
+	for (size_t i = 0; i < N_ROWS; i++)
+		assert_int_equal(row_allowed(&s, i),
+				 rows[i].user_id == 206 || rows[i].enterprise_id == 77);
 
 	s = callers[2]; /* the province sees every row that has an org */
 	s.kinds = SCOPE_SUBTREE;
@@ -460,6 +495,36 @@ static void principal_scope_is_union_of_granting_roles(void **state)
 	assert_int_equal(s.kinds, 0);
 	principal_scope(&u, PERM_ENTERPRISE_READ, &s);
 	assert_int_equal(s.kinds, SCOPE_ORG);
+	/* A liaison role: the principal's enterprises travel with the scope. */
+	static const int64_t mine[] = { 5, 9 };
+	u.liaison_ids = mine;
+	u.nliaison = 2;
+	u.roles[1].scope = SCOPE_LIAISON;
+	u.nroles = 2;
+	principal_scope(&u, PERM_ORG_READ, &s);
+	assert_int_equal(s.kinds, SCOPE_LIAISON);
+	assert_ptr_equal(s.liaison_ids, mine);
+	assert_int_equal(s.nliaison, 2);
+	assert_true(scope_allows(&s, NULL, 0, 0, 9));
+	assert_false(scope_allows(&s, NULL, 0, 0, 7));
+	assert_true(scope_allows(&s, NULL, 0, 100, 0)); /* its own row */
+}
+
+/* The liaison scope needs the user: without one it sees nothing, in SQL and in C. */
+static void liaison_needs_a_user(void **state)
+{
+	(void)state;
+	struct scope s = { SCOPE_LIAISON, 0, 3, 77, "/1/2/3/", a_liaisons, 1 };
+	struct db_val args[SCOPE_NARGS];
+	scope_filter_args(&s, args);
+	assert_int_equal(args[0].i, 0);
+	assert_int_equal(args[3].type, DB_T_NULL);
+	for (size_t i = 0; i < N_ROWS; i++)
+		assert_false(row_allowed(&s, i));
+	/* an empty list in C, rows in SQL only for active assignments */
+	s = (struct scope){ SCOPE_LIAISON, 100, 3, 0, "/1/2/3/", NULL, 0 };
+	assert_false(scope_allows(&s, NULL, 0, 0, 88));
+	assert_true(scope_allows(&s, NULL, 0, 100, 0));
 }
 
 int main(void)
@@ -472,6 +537,7 @@ int main(void)
 		cmocka_unit_test(sql_agrees_with_c),
 		cmocka_unit_test(orgs_tree_agrees_with_c),
 		cmocka_unit_test(principal_scope_is_union_of_granting_roles),
+		cmocka_unit_test(liaison_needs_a_user),
 	};
 	return cmocka_run_group_tests_name("scope", tests, setup, teardown);
 }

@@ -72,6 +72,7 @@ export const SCOPES = [
   { value: 'org', label: '本机构' },
   { value: 'self', label: '本人' },
   { value: 'enterprise', label: '本企业' },
+  { value: 'liaison', label: '本人包联企业' },
 ];
 
 export function labelOf(list, value) {

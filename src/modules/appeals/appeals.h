@@ -13,6 +13,7 @@
 
 struct module;
 struct app;
+struct arena;
 
 /*
  * Ownership: everything here works on caller-owned memory; nothing keeps a pointer after it
@@ -319,6 +320,55 @@ void appeal_brief_release(struct appeal_brief *b);
 /* Whether the caller of req may see appeal id (its appeal.read scope). */
 struct request;
 bool appeals_caller_sees(struct request *req, struct db *db, int64_t id);
+
+/* ---- filing for another module (a visit's problem, 走访发现) -------------------------------- */
+
+/* An appeal another module files, routed like any other: deadlines, the routing suggestion,
+ * the timeline, counters, audit row and the dispatchers' notifications. The source names what
+ * it came from, so the appeal links back (GET /api/v1/appeals/:id answers "source":{"kind",
+ * "id"}). Strings are borrowed for the call. */
+struct appeal_filing {
+	int64_t enterprise_id, category_id;
+	const char *channel;     /* a channel code: "visit" is 走访发现 */
+	const char *title;       /* 1..60 characters */
+	const char *content;     /* 1..5000 characters */
+	const char *urgency;     /* "normal" (also NULL) or "urgent" */
+	const char *source_kind; /* "visit", or NULL */
+	int64_t source_id;
+};
+/* Who files it when there is no request (the demo): a user and the org they speak for. */
+struct appeal_filer {
+	int64_t user_id;
+	const char *username, *display_name, *org_name, *org_path;
+};
+
+/*
+ * File in as the caller of req, inside the transaction the caller began (its own audit row
+ * included; roll back the whole on any error). The caller has checked that the enterprise is
+ * within its own scope; this checks the enterprise exists and is not deregistered and that the
+ * category is in use. *id_out receives the id, number (32 bytes, optional) the number people
+ * quote. ST_INVALID with the request's error slot naming the field ("category_id", "title",
+ * "content", "urgency", "enterprise_id"). The duplicate guard is the filer's own business.
+ */
+enum status appeals_file_for(struct request *req, struct db *db, const struct appeal_filing *in,
+			     int64_t *id_out, char *number);
+/* The same for the demo: filed by who at now; *why receives a reason on ST_INVALID. */
+enum status appeals_file_as(struct app *app, struct db *db, struct arena *arena, int64_t now,
+			    const struct appeal_filer *who, const struct appeal_filing *in,
+			    int64_t *id_out, const char **why);
+
+/* The appeals among ids that the caller of req may see (its appeal.read scope), in the order
+ * given, as [{"id","number","title","state","state_name","colour","due_date","outcome"}];
+ * the others are left out. NULL when out of memory. */
+struct json_t;
+struct json_t *appeals_refs_json(struct request *req, struct db *db, const int64_t *ids,
+				 size_t n);
+
+/* The enterprise 360 section (module descriptor .section): the counts and the newest appeals
+ * of the enterprise with their colours, within the caller's appeal.read scope; nothing when the
+ * caller may not read appeals. */
+enum status appeals_section(struct request *req, struct db *db, int64_t enterprise_id,
+			    struct json_t *sections);
 
 /* tiejian demo --appeals N: add n generated appeals through the module's own paths, spread
  * over the demo enterprises, states and the last three years; inside the caller's transaction

@@ -717,6 +717,7 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
 		left = json_integer(n);
 	}
 	json_object_set_new(o, "workdays_left", left);
+	json_object_set_new(o, "source", appeal_source_json(cx->db, a->id));
 	json_t *timeline = json_array();
 	json_object_set_new(o, "timeline", timeline);
 	struct db_res *r = db_query(cx->db, &SQL_EVENT_LIST, DB_ARGS(db_int(a->id), db_int(ent)));
@@ -1313,4 +1314,5 @@ const struct module appeals_module = {
 	.njobs = COUNT_OF(appeals_jobs),
 	.seed = appeals_seed,
 	.demo = appeals_demo,
+	.section = appeals_section,
 };

@@ -245,6 +245,11 @@ enum status appeals_stats_rebuild(struct request *req);
 /* Recount every counter cell from the appeals, inside the caller's transaction. */
 enum status appeals_counters_rebuild(struct appeal_ctx *cx, int64_t *cells);
 
+/* ---- appeals_links.c --------------------------------------------------------------------- */
+
+/* Where another module's filing came from ({"kind","id"}), or JSON null. */
+json_t *appeal_source_json(struct db *db, int64_t id);
+
 /* ---- appeals_jobs.c, appeals_demo.c --------------------------------------------------------- */
 
 enum status appeals_clock_job(struct app *app, struct db *db, int64_t now);

@@ -325,6 +325,12 @@ const struct migration appeals_migrations[] = {
 	 "CREATE INDEX appeals_due_order ON appeals ((due_date IS NULL), due_date, id);"
 	 "CREATE INDEX appeal_stats_month ON appeal_stats (kind, scope_id, dim, month);",
 	 NULL},
+	/* 8: where an appeal came from when another module filed it (a visit's problem: "visit"
+	 * and the visit's id), so the appeal links back to it. */
+	{8,
+	 "ALTER TABLE appeals ADD COLUMN source_kind TEXT;"
+	 "ALTER TABLE appeals ADD COLUMN source_id BIGINT;",
+	 NULL},
 	{0, NULL, NULL},
 };
 
@@ -828,3 +834,26 @@ const struct sql SQL_DEMO_ORG_BY_CODE = SQL("SELECT id FROM orgs WHERE code = $1
 const struct sql SQL_DEMO_USER_BY_NAME =
 	SQL("SELECT u.id, u.display_name, o.name, o.path FROM users u JOIN orgs o ON o.id = u.org_id"
 	    " WHERE u.username = $1");
+
+/* ---- for other modules (appeals_links.c) ---------------------------------------------------- */
+
+const struct sql SQL_APPEAL_SET_SOURCE =
+	SQL("UPDATE appeals SET source_kind = $2, source_id = $3 WHERE id = $1");
+const struct sql SQL_APPEAL_SOURCE =
+	SQL("SELECT source_kind, source_id FROM appeals WHERE id = $1 AND source_kind IS NOT NULL");
+/* An enterprise's appeals the caller sees: $6 the enterprise, $7 today. Totals, open, closed,
+ * closed as solved, and open ones past their deadline now. */
+const struct sql SQL_SECTION_COUNTS =
+	SQL("SELECT COUNT(*), COALESCE(SUM(a.is_open), 0),"
+	    " COALESCE(SUM(CASE WHEN a.state = 'closed' THEN 1 ELSE 0 END), 0),"
+	    " COALESCE(SUM(CASE WHEN a.state = 'closed' AND a.outcome = 'solved' THEN 1 ELSE 0 END), 0),"
+	    " COALESCE(SUM(CASE WHEN a.is_open = 1 AND a.state NOT IN ('suspended', 'replied')"
+	    " AND a.due_date < CAST($7 AS TEXT) THEN 1 ELSE 0 END), 0)"
+	    " FROM appeals a WHERE " APPEAL_SCOPE " AND a.enterprise_id = $6");
+/* The newest of them ($8 how many). */
+const struct sql SQL_SECTION_RECENT =
+	SQL("SELECT a.id, a.title, a.state, a.channel, a.due_date, a.created_at, a.outcome,"
+	    " a.rating, c.name, a.source_kind, a.source_id FROM appeals a"
+	    " JOIN appeal_categories c ON c.id = a.category_id"
+	    " WHERE " APPEAL_SCOPE " AND a.enterprise_id = $6 AND CAST($7 AS TEXT) IS NOT NULL"
+	    " ORDER BY a.id DESC LIMIT $8");

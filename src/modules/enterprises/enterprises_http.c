@@ -628,7 +628,7 @@ static enum status load_rec(struct request *req, struct db *db, int64_t id, stru
 static json_t *editable_fields(struct request *req)
 {
 	json_t *keys = json_array();
-	bool own_only = !(req->scope.kinds & (SCOPE_ALL | SCOPE_SUBTREE | SCOPE_ORG));
+	bool own_only = !(req->scope.kinds & (SCOPE_ALL | SCOPE_SUBTREE | SCOPE_ORG | SCOPE_LIAISON));
 	bool write = req->user && permset_has(&req->user->perms, PERM_ENTERPRISE_WRITE);
 	bool admin = req->user && permset_has(&req->user->perms, PERM_ENTERPRISE_ADMIN);
 	if (!write)
@@ -655,6 +655,34 @@ static enum status ent_get(struct request *req)
 	if (out)
 		json_object_set_new(out, "editable", editable_fields(req));
 	return reply_json(req, 200, out);
+}
+
+/* The enterprise 360 section (企业全景): the record with its contacts, within the caller's own
+ * enterprise.read scope. */
+static enum status ent_section(struct request *req, struct db *db, int64_t id, json_t *sections)
+{
+	if (!req->user || !permset_has(&req->user->perms, PERM_ENTERPRISE_READ))
+		return ST_OK;
+	struct scope s;
+	principal_scope(req->user, PERM_ENTERPRISE_READ, &s);
+	struct db_val a[6];
+	scope_filter_args(&s, a);
+	a[5] = db_int(id);
+	struct ent_rec rec;
+	bool found = false;
+	struct db_res *r = db_query(db, &SQL_ENT_GET, a, 6);
+	if (db_next(r)) {
+		ent_rec_from_row(&req->arena, r, &rec);
+		found = true;
+	}
+	enum status st = db_done(r);
+	if (st || !found || (st = ent_load_contacts(db, &req->arena, &rec)))
+		return st;
+	json_t *sec = json_pack("{s:s, s:s, s:o}", "key", "profile", "title", "基本信息", "enterprise",
+				ent_rec_json(req, &rec, true));
+	if (!sec)
+		return ST_NOMEM;
+	return json_array_append_new(sections, sec) ? ST_NOMEM : ST_OK;
 }
 
 /* ---- create and edit ---------------------------------------------------------------------- */
@@ -824,7 +852,7 @@ static enum status apply_body(struct request *req, struct db *db, json_t *body,
 {
 	enum status st;
 	bool creating = old == NULL;
-	bool own_only = !(req->scope.kinds & (SCOPE_ALL | SCOPE_SUBTREE | SCOPE_ORG));
+	bool own_only = !(req->scope.kinds & (SCOPE_ALL | SCOPE_SUBTREE | SCOPE_ORG | SCOPE_LIAISON));
 	*region_changed = creating;
 	const char *k;
 	json_t *v;
@@ -1514,4 +1542,5 @@ const struct module enterprises_module = {
 	.migrations = enterprises_migrations,
 	.seed = ent_seed,
 	.demo = enterprises_demo,
+	.section = ent_section,
 };

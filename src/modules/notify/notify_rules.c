@@ -10,14 +10,16 @@ const char *const notify_kind_codes[] = {
 	"reopened",   "escalated",         "replied",            "interim_reply",
 	"suspended",  "supplemented",      "withdrawn",          "closed",
 	"rejected",   "extension_request", "extension_decided",  "approval_needed",
-	"approval_decided", "co_opinion",  "test",               NULL};
+	"approval_decided", "co_opinion",  "visit_overdue",      "visit_rated",
+	"test",       NULL};
 const char *const notify_kind_names[] = {
 	"新诉求待受理", "交办给您", "即将到期", "已逾期",
 	"诉求被回退", "督办", "督办已答复", "企业已评价",
 	"诉求重办", "逾期升级", "诉求已答复", "阶段性答复",
 	"诉求挂起", "企业补充材料", "企业撤回诉求", "诉求办结",
 	"不予受理", "延期申请", "延期审批结果", "待审核答复",
-	"审核结果", "协办意见", "测试消息", NULL};
+	"审核结果", "协办意见", "走访提醒", "企业评价走访",
+	"测试消息", NULL};
 
 int64_t notify_backoff_s(int attempt)
 {

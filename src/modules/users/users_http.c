@@ -494,7 +494,8 @@ static enum status save_perms(struct db *db, int64_t role_id, const struct perms
 }
 
 static const char *const role_fields[] = {"code", "name", "scope", "permissions", NULL};
-static const char *const scope_codes[] = {"all", "subtree", "org", "self", "enterprise", NULL};
+static const char *const scope_codes[] = {"all", "subtree", "org", "self", "enterprise",
+					  "liaison", NULL};
 
 static enum status roles_create(struct request *req)
 {
