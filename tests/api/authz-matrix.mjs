@@ -20,7 +20,8 @@
 // }
 
 /* Callers: the demo users, one per role, and a city dispatcher (made by the test). Their scope:
- * 'subtree' (their org and below), 'org' (their org only), 'enterprise' (their enterprise). */
+ * 'subtree' (their org and below), 'org' (their org only), 'enterprise' (their enterprise),
+ * 'liaison' (the enterprises they liaise with today, and their own rows: docs/liaison.md). */
 export const CALLERS = {
 	anon: null,
 	sysadmin: { org: '230200', scope: 'subtree' },
@@ -31,7 +32,7 @@ export const CALLERS = {
 	statistician: { org: '230200', scope: 'subtree' },
 	dispatcher: { org: '230200', scope: 'subtree' },
 	handler: { org: '230202', scope: 'org' },
-	cadre: { org: '230202', scope: 'subtree' },
+	cadre: { org: '230202', scope: 'liaison' },
 	enterprise: { org: '230202', scope: 'enterprise' },
 };
 
@@ -40,23 +41,31 @@ export const RELATIONS = ['own', 'same_org', 'child_org', 'parent_org', 'sibling
 
 /* Which relations each caller sees, by kind (for callers whose role reads that kind at all).
  * "own" is the caller's own record (its user, org, enterprise, an appeal it or its enterprise
- * filed); "other_enterprise" another enterprise of the same county (enterprise users). */
+ * filed, a visit it made or its enterprise had, an assignment of it or its enterprise);
+ * "other_enterprise" another enterprise of the same county (enterprise users). A caller of the
+ * liaison scope (the cadre) sees by the record, not the relation (visible() in authz.test.mjs). */
 const SUBTREE = ['own', 'same_org', 'child_org'];
 export const REL_VISIBLE = {
 	org: { sysadmin: SUBTREE, secadmin: SUBTREE, leader: SUBTREE, supervisor: SUBTREE },
 	user: { sysadmin: SUBTREE, secadmin: SUBTREE, leader: SUBTREE },
 	enterprise: {
 		leader: SUBTREE, supervisor: SUBTREE, statistician: SUBTREE, dispatcher: SUBTREE,
-		handler: ['same_org'], cadre: ['same_org', 'child_org'], enterprise: ['own'],
+		handler: ['same_org'], enterprise: ['own'],
 	},
 	appeal: {
 		leader: SUBTREE, supervisor: SUBTREE, statistician: SUBTREE, dispatcher: SUBTREE,
-		handler: ['own', 'same_org'], cadre: ['own', 'same_org', 'child_org'], enterprise: ['own'],
+		handler: ['own', 'same_org'], enterprise: ['own'],
+	},
+	/* visits and liaison assignments belong to their enterprise's bureau */
+	visit: {
+		leader: SUBTREE, supervisor: SUBTREE, statistician: SUBTREE, dispatcher: SUBTREE,
+		handler: ['own', 'same_org'], enterprise: ['own'],
 	},
 	/* a token or a notification is its user's alone */
 	token: 'own', notification: 'own',
 };
 REL_VISIBLE.attachment = REL_VISIBLE.appeal;
+REL_VISIBLE.liaison = REL_VISIBLE.visit;
 
 const ALL_LOGGED_IN = { _: 'ok' };
 const APPEAL_READERS = { leader: 'ok', supervisor: 'ok', statistician: 'ok', dispatcher: 'ok', handler: 'ok', cadre: 'ok', enterprise: 'ok', _: 403 };
@@ -71,6 +80,13 @@ const SUPERVISE = ['leader', 'supervisor'];
 const APPROVE = ['leader'];
 const APPEAL_ADMIN = { leader: 'ok', dispatcher: 'ok', _: 403 };
 const ENT_READERS = { leader: 'ok', supervisor: 'ok', statistician: 'ok', dispatcher: 'ok', handler: 'ok', cadre: 'ok', enterprise: 'ok', _: 403 };
+/* liaison and visits (包联走访): readers are the business roles; assign: leader and county
+ * handler; visits: leader, handler, cadre; statistics: leader, supervisor, statistician,
+ * handler; the enterprise rates and declares quiet periods */
+const LIAISON_READERS = ENT_READERS;
+const READ_SCOPED = scoped(['leader', 'supervisor', 'statistician', 'dispatcher', 'handler', 'cadre', 'enterprise']);
+const ASSIGN = { leader: 'ok', handler: 'ok', _: 403 };
+const LIAISON_STATS = { leader: 'ok', supervisor: 'ok', statistician: 'ok', handler: 'ok', _: 403 };
 
 export const MATRIX = {
 	// ---- system
@@ -185,4 +201,31 @@ export const MATRIX = {
 	'GET /api/v1/cases/:id': { ok: 404, roles: { leader: 'ok', supervisor: 'ok', statistician: 'ok', dispatcher: 'ok', handler: 'ok', cadre: 'ok', _: 403 }, path: '/api/v1/cases/999999' },
 	'PATCH /api/v1/cases/:id': { ok: 404, roles: { leader: 'ok', supervisor: 'ok', dispatcher: 'ok', _: 403 }, path: '/api/v1/cases/999999', body: {} },
 	'POST /api/v1/cases/:id/anonymise': { ok: 404, roles: { leader: 'ok', supervisor: 'ok', dispatcher: 'ok', _: 403 }, path: '/api/v1/cases/999999/anonymise', body: {} },
+	// ---- liaison and visits (包联走访), the enterprise 360 page
+	'GET /api/v1/liaisons': { ok: 200, list: 'liaison', roles: LIAISON_READERS },
+	'POST /api/v1/liaisons': { ok: 422, roles: ASSIGN, body: {} },
+	'GET /api/v1/liaisons/mine': { ok: 200, roles: LIAISON_READERS },
+	'GET /api/v1/liaisons/candidates': { ok: 200, roles: ASSIGN },
+	'POST /api/v1/liaisons/rule': { ok: 422, roles: ASSIGN, body: {} },
+	'GET /api/v1/liaisons/import/template': { ok: 200, roles: ASSIGN, query: '?format=csv' },
+	'POST /api/v1/liaisons/import': { ok: 422, roles: ASSIGN, query: '?dry_run=1', raw: { body: 'not,a,liaison\n1,2,3\n', type: 'text/csv' } },
+	'GET /api/v1/liaisons/:id': { kind: 'liaison', ok: 200, roles: READ_SCOPED },
+	'PATCH /api/v1/liaisons/:id': { kind: 'liaison', ok: 422, roles: scoped(['leader', 'handler']), body: { end_on: 'not a date' } },
+	'POST /api/v1/liaisons/:id/reassign': { kind: 'liaison', ok: 422, roles: scoped(['leader', 'handler']), body: {} },
+	'GET /api/v1/enterprises/:id/liaisons': { kind: 'enterprise', ok: 200, roles: READ_SCOPED },
+	'GET /api/v1/enterprises/:id/visit-check': { kind: 'enterprise', ok: 200, roles: scoped(['leader', 'handler', 'cadre']) },
+	'GET /api/v1/enterprises/:id/quiet-periods': { kind: 'enterprise', ok: 200, roles: READ_SCOPED },
+	'GET /api/v1/enterprises/:id/360': { kind: 'enterprise', ok: 200, roles: READ_SCOPED },
+	'POST /api/v1/quiet-periods': { ok: 422, roles: { enterprise: 'ok', _: 403 }, body: {} },
+	'DELETE /api/v1/quiet-periods/:id': { ok: 404, roles: { enterprise: 'ok', _: 403 }, path: '/api/v1/quiet-periods/999999' },
+	'GET /api/v1/visits': { ok: 200, list: 'visit', roles: LIAISON_READERS },
+	'POST /api/v1/visits': { ok: 422, roles: { leader: 'ok', handler: 'ok', cadre: 'ok', _: 403 }, body: {} },
+	'GET /api/v1/visits/:id': { kind: 'visit', ok: 200, roles: READ_SCOPED },
+	'POST /api/v1/visits/:id/rating': { kind: 'visit', ok: 422, roles: scoped(['enterprise']), body: { rating: 'great' } },
+	'GET /api/v1/liaison/coverage': { ok: 200, roles: LIAISON_STATS },
+	'GET /api/v1/liaison/coverage/cadres': { ok: 200, roles: LIAISON_STATS },
+	'GET /api/v1/liaison/coverage/overdue': { ok: 200, roles: LIAISON_STATS },
+	'GET /api/v1/liaison/coverage/export': { ok: 200, roles: LIAISON_STATS },
+	'GET /api/v1/liaison/settings': { ok: 200, roles: LIAISON_READERS },
+	'PATCH /api/v1/liaison/settings': { ok: 422, roles: { leader: 'ok', _: 403 }, body: { visit_cap: -1 } },
 };

@@ -87,7 +87,9 @@ before(async () => {
 	}
 	await appeal(s.enterprise, s.handler);
 	await appeal(ent2, s.handler);
-	await appeal(s.cadre, s.handler, { enterprise_id: others[1].id, channel: 'visit' });
+	// a cadre files for an enterprise it liaises with (its scope, docs/liaison.md)
+	const cadreEnts = (await s.cadre.get('/api/v1/liaisons/mine')).json.items.map((x) => x.enterprise.id);
+	await appeal(s.cadre, s.handler, { enterprise_id: cadreEnts.find((id) => id !== s.enterprise.user.enterprise.id && id !== others[0].id), channel: 'visit' });
 	await appeal(ent3, s.dispatcher);
 	await appeal(s.dispatcher, s.dispatcher, { enterprise_id: eCity.id, channel: 'hotline' });
 	await appeal(provdisp, provdisp, { enterprise_id: eJx.id, channel: 'hotline' });
@@ -100,6 +102,10 @@ before(async () => {
 		fx.ids[k] = { user: u.id, org: u.org.id, path: org.path, enterprise: u.enterprise ? u.enterprise.id : null };
 	}
 	fx.pools = pools();
+	/* the liaison scope: the enterprises each caller liaises with today */
+	fx.liaisons = {};
+	for (const k of Object.keys(s))
+		fx.liaisons[k] = new Set(query(`SELECT enterprise_id FROM liaisons WHERE user_id = ${fx.ids[k].user} AND active = 1`).map((r) => r.enterprise_id));
 });
 
 after(async () => {
@@ -124,6 +130,11 @@ function pools() {
 					user: r.created_by, tied: orgs.length > 1 };
 			}),
 		attachment: query('SELECT f.id, f.appeal_id FROM appeal_attachments f'),
+		/* visits and liaison assignments: tied to their enterprise's bureau (and their user) */
+		visit: query('SELECT v.id, v.enterprise_id, v.created_by, e.org_id, o.path FROM visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN orgs o ON o.id = e.org_id')
+			.map((r) => ({ id: r.id, path: r.path, orgs: [r.org_id], paths: [r.path], enterprise: r.enterprise_id, user: r.created_by })),
+		liaison: query('SELECT l.id, l.enterprise_id, l.user_id, e.org_id, o.path FROM liaisons l JOIN enterprises e ON e.id = l.enterprise_id JOIN orgs o ON o.id = e.org_id')
+			.map((r) => ({ id: r.id, path: r.path, orgs: [r.org_id], paths: [r.path], enterprise: r.enterprise_id, user: r.user_id })),
 		token: query('SELECT id, user_id FROM api_tokens WHERE revoked_at IS NULL'),
 		notification: query('SELECT id, user_id FROM notifications'),
 	};
@@ -135,6 +146,7 @@ function visible(caller, rec) {
 	if (c.scope === 'subtree') return rec.paths.some((p) => p.startsWith(me.path));
 	if (c.scope === 'org') return rec.orgs.includes(me.org);
 	if (c.scope === 'enterprise') return rec.enterprise === me.enterprise;
+	if (c.scope === 'liaison') return rec.user === me.user || fx.liaisons[caller].has(rec.enterprise);
 	return false;
 }
 
@@ -144,7 +156,7 @@ function relation(caller, kind, rec) {
 	if (kind === 'org' && rec.id === me.org) return 'own';
 	if (kind === 'user' && rec.id === me.user) return 'own';
 	if (kind === 'enterprise' && me.enterprise && rec.id === me.enterprise) return 'own';
-	if (kind === 'appeal' && ((me.enterprise && rec.enterprise === me.enterprise) || rec.user === me.user)) return 'own';
+	if (['appeal', 'visit', 'liaison'].includes(kind) && ((me.enterprise && rec.enterprise === me.enterprise) || rec.user === me.user)) return 'own';
 	if (me.enterprise && rec.enterprise && rec.path === me.path) return 'other_enterprise';
 	if (rec.path === me.path) return 'same_org';
 	if (rec.path.startsWith(me.path)) return 'child_org';
@@ -174,11 +186,17 @@ function pick(caller, kind, rel) {
 	return rows.length ? rows[rows.length - 1].id : null;
 }
 
-/* The expected status of one call. */
-function expected(row, caller, rel) {
+/* The expected status of one call (id: the record picked, for a caller of the liaison scope). */
+function expected(row, caller, rel, id) {
 	let v = row.roles[caller] ?? (caller === 'anon' ? undefined : row.roles._);
 	if (caller === 'anon' && v === undefined) return 401;
 	if (v === 'ok') return row.ok;
+	if (v === 'scope' && CALLERS[caller].scope === 'liaison' && id != null &&
+		['enterprise', 'appeal', 'attachment', 'visit', 'liaison'].includes(row.kind)) {
+		const kind = row.kind === 'attachment' ? 'appeal' : row.kind;
+		const rec = fx.pools[kind].find((r) => r.id === parseInt(String(id), 10));
+		return rec && visible(caller, rec) ? row.ok : 404;
+	}
 	if (v === 'scope') {
 		const vis = REL_VISIBLE[row.kind];
 		const rels = typeof vis === 'string' ? [vis] : vis[caller] || [];
@@ -214,7 +232,7 @@ test('the matrix: every route × caller × scope relation answers as written', {
 		for (const caller of Object.keys(CALLERS)) {
 			const rels = row.kind ? (row.rels || RELATIONS) : [null];
 			for (const rel of rels) {
-				let path = row.path || pattern;
+				let path = row.path || pattern, picked = null;
 				if (row.kind) {
 					if (caller === 'anon') {
 						if (rel !== 'same_org') continue;
@@ -223,10 +241,11 @@ test('the matrix: every route × caller × scope relation answers as written', {
 					} else {
 						const id = pick(caller, row.kind, rel);
 						if (id === null) continue; /* no such record for this caller */
+						picked = id;
 						path = row.kind === 'attachment' ? pattern.replace(':id/attachments/:file', id) : pattern.replace(':id', id);
 					}
 				}
-				const want = expected(row, caller, rel);
+				const want = expected(row, caller, rel, picked);
 				if (row.fresh && caller !== 'anon' && want !== 401) {
 					/* a session of its own, since the call ends it (or what it uses) */
 					const s = await srv.login(fx.s[caller].user.username, fx.passwords[caller]);

@@ -406,12 +406,13 @@ static enum status li_patch(struct request *req)
 	struct db *db;
 	struct li_row row;
 	enum status st;
-	if ((st = req_param_id(req, "id", &id)) || (st = req_json(req, &body)) ||
+	/* out of scope is 404 before anything about the body is said */
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
+	    (st = load_row(req, db, id, &row)) || (st = req_json(req, &body)) ||
 	    (st = in_only(req, body, fields)) ||
 	    (st = in_day(req, body, "end_on", "结束日期", 0, &end, &has_end)) ||
 	    (st = in_str(req, body, "note", "备注", IN_TRIM, 200, &note, &has_note)) ||
-	    (st = in_str(req, body, "end_reason", "结束原因", IN_TRIM, 200, &reason, NULL)) ||
-	    (st = req_db(req, &db)) || (st = load_row(req, db, id, &row)))
+	    (st = in_str(req, body, "end_reason", "结束原因", IN_TRIM, 200, &reason, NULL)))
 		return st;
 	if (row.replaced)
 		return req_fail(req, ST_CONFLICT, "liaison_replaced",
@@ -466,14 +467,14 @@ static enum status li_reassign(struct request *req)
 	struct li_row row;
 	struct li_user u;
 	enum status st;
-	if ((st = req_param_id(req, "id", &id)) || (st = req_json(req, &body)) ||
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
+	    (st = load_row(req, db, id, &row)) || (st = req_json(req, &body)) ||
 	    (st = in_only(req, body, fields)) ||
 	    (st = in_int(req, body, "user_id", "接替人员", IN_REQUIRED, 1, INT64_MAX, &user_id,
 			 NULL)) ||
 	    (st = in_day(req, body, "start_on", "接替日期", 0, &start, NULL)) ||
 	    (st = in_str(req, body, "reason", "调整原因", IN_REQUIRED | IN_TRIM, 200, &reason,
-			 NULL)) ||
-	    (st = req_db(req, &db)) || (st = load_row(req, db, id, &row)))
+			 NULL)))
 		return st;
 	const char *today = li_today(req);
 	if (!start)

@@ -593,12 +593,13 @@ enum status visits_rate(struct request *req)
 	const char *comment;
 	struct db *db;
 	enum status st;
-	if ((st = req_param_id(req, "id", &id)) || (st = req_json(req, &body)) ||
-	    (st = in_only(req, body, fields)) ||
+	/* out of scope is 404 before anything about the body is said */
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
+	    (st = visit_load(req, db, NULL, id, &o, &ent, &creator)) ||
+	    (st = req_json(req, &body)) || (st = in_only(req, body, fields)) ||
 	    (st = in_enum(req, body, "rating", "走访评价", IN_REQUIRED, visit_rating_codes, &rating,
 			  NULL)) ||
-	    (st = in_str(req, body, "comment", "评价说明", IN_TRIM, 500, &comment, NULL)) ||
-	    (st = req_db(req, &db)) || (st = visit_load(req, db, NULL, id, &o, &ent, &creator)))
+	    (st = in_str(req, body, "comment", "评价说明", IN_TRIM, 500, &comment, NULL)))
 		return st;
 	if (req->user->enterprise_id != ent)
 		return req_fail(req, ST_FORBIDDEN, "not_visited_enterprise",
