@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, login, PHONE } from './lib/browser.mjs';
 import { startTarget } from './lib/target.mjs';
-import { apiAs, ok, makeDispatcher, PNG, pickCascader, pickTreeNode, shownActions, act } from './lib/appeals.mjs';
+import { apiAs, ok, enter, makeDispatcher, PNG, pickCascader, pickTreeNode, shownActions, act } from './lib/appeals.mjs';
 
 let server;
 let browser;
@@ -86,8 +86,7 @@ test('an enterprise files on a phone, a dispatcher assigns, a handler replies, t
   const disp = await openPage(browser, server.url);
   try {
     const { page } = disp;
-    await login(page, dispatcher.username, dispatcher.password);
-    await page.goto('/#/appeals/work');
+    await enter(page, dispatcher.username, '/appeals/work', dispatcher.password);
     const row = page.locator('[data-test="work-list"] tr', { hasText: TITLE });
     await row.waitFor();
     assert.match(await row.innerText(), /待受理交办/);
@@ -118,9 +117,8 @@ test('an enterprise files on a phone, a dispatcher assigns, a handler replies, t
   const hand = await openPage(browser, server.url);
   try {
     const { page } = hand;
-    await login(page, 'handler');
+    await enter(page, 'handler', '/appeals/work');
     await page.locator('[data-test="inbox-unread"] sup').waitFor();
-    await page.goto('/#/appeals/work');
     const row = page.locator('[data-test="work-list"] tr', { hasText: TITLE });
     await row.waitFor();
     assert.match(await row.locator('[data-test="work-next"]').innerText(), /签收办理/);
@@ -149,7 +147,7 @@ test('an enterprise files on a phone, a dispatcher assigns, a handler replies, t
   const ent2 = await openPage(browser, server.url, { viewport: PHONE, isMobile: true });
   try {
     const { page } = ent2;
-    await login(page, 'enterprise');
+    await enter(page, 'enterprise', '/');
     await page.locator('[data-test="inbox-unread"] sup').waitFor();
     await page.locator('[data-test="inbox-bell"]').click();
     await page.waitForURL(/#\/inbox/);
@@ -184,8 +182,7 @@ test('an enterprise files on a phone, a dispatcher assigns, a handler replies, t
   const st = await openPage(browser, server.url);
   try {
     const { page } = st;
-    await login(page, 'statistician');
-    await page.goto('/#/appeal-stats');
+    await enter(page, 'statistician', '/appeal-stats');
     await page.locator('[data-test="count-received"]', { hasText: String(after.received) }).waitFor();
     for (const k of ['closed', 'solved', 'satisfied', 'withdrawn']) {
       assert.equal(await page.locator(`[data-test="count-${k}"] b`).innerText(), String(after[k]), `${k} is the API's`);

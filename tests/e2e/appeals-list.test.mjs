@@ -3,14 +3,14 @@
 // does not know); search by two Chinese characters, filters, sorting and paging, kept in the address;
 // an enterprise's 诉求 tab and filing on its behalf; the inbox and its unread count in the header;
 // routing rules that suggest the lead unit; the webhook page.
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPage, login } from './lib/browser.mjs';
+import { launch, openPage } from './lib/browser.mjs';
 import { startTarget } from './lib/target.mjs';
-import { apiAs, ok, makeDispatcher, categoryId, pickCascader, pickTreeNode } from './lib/appeals.mjs';
+import { apiAs, ok, enter, makeDispatcher, categoryId, pickCascader, pickTreeNode } from './lib/appeals.mjs';
 
 let server;
 let browser;
@@ -45,8 +45,7 @@ test('the list is the API\'s: honest totals, two-character search, filters, sort
   const leader = await apiAs(server.url, 'leader');
   const { context, page, problems } = await openPage(browser, server.url);
   try {
-    await login(page, 'leader');
-    await page.goto('/#/appeals');
+    await enter(page, 'leader', '/appeals');
     await settled(page);
     const all = ok(await leader.get('/api/v1/appeals?page_size=20'));
     assert.deepEqual(await shownNumbers(page), numbers(all), 'the first page, newest first');
@@ -103,44 +102,101 @@ test('the list is the API\'s: honest totals, two-character search, filters, sort
   }
 });
 
-test("an enterprise's 诉求 tab lists its appeals, and a cadre files one on its behalf", async () => {
-  const cadre = await apiAs(server.url, 'cadre');
-  const entId = cadre.user.org ? ok(await cadre.get('/api/v1/enterprises?page_size=1')).items[0].id : null;
-  const { context, page, problems } = await openPage(browser, server.url);
-  try {
-    await login(page, 'cadre');
-    await page.goto(`/#/enterprises/${entId}?tab=appeals`);
-    const tab = page.locator('[data-test="ent-appeals"]');
-    await tab.waitFor();
-    const theirs = ok(await cadre.get(`/api/v1/appeals?enterprise_id=${entId}&page_size=50`));
-    await page.locator('[data-test="ent-appeals-total"]', { hasText: `共 ${theirs.total} 件` }).waitFor();
+// these three touch nothing the others read: side by side
+describe('side by side', { concurrency: true }, () => {
+  test("an enterprise's 诉求 tab lists its appeals, and a cadre files one on its behalf", async () => {
+    const cadre = await apiAs(server.url, 'cadre');
+    const entId = cadre.user.org ? ok(await cadre.get('/api/v1/enterprises?page_size=1')).items[0].id : null;
+    const { context, page, problems } = await openPage(browser, server.url);
+    try {
+      await enter(page, 'cadre', `/enterprises/${entId}?tab=appeals`);
+      const tab = page.locator('[data-test="ent-appeals"]');
+      await tab.waitFor();
+      const theirs = ok(await cadre.get(`/api/v1/appeals?enterprise_id=${entId}&page_size=50`));
+      await page.locator('[data-test="ent-appeals-total"]', { hasText: `共 ${theirs.total} 件` }).waitFor();
 
-    await page.locator('[data-test="ent-appeal-file"]').click();
-    const dialog = page.locator('[data-test="file-dialog"]');
-    await dialog.waitFor();
-    await dialog.locator('[data-test="file-channel"] label', { hasText: '走访发现' }).click();
-    await pickCascader(page, dialog.locator('[data-test="file-category"]'), '用工', '技能培训');
-    await dialog.locator('[data-test="file-title"]').fill('走访发现：数控操作工技能培训需求');
-    await dialog.locator('[data-test="file-content"]').fill('走访中企业反映，新引进的五轴加工中心缺少熟练操作工，希望组织专项技能培训。');
-    await dialog.locator('[data-test="file-submit"]').click();
-    await page.waitForURL(/#\/appeals\/\d+$/);
-    const id = Number(page.url().match(/appeals\/(\d+)/)[1]);
-    const a = ok(await cadre.get(`/api/v1/appeals/${id}`));
-    assert.equal(a.enterprise.id, entId);
-    assert.equal(a.channel, 'visit');
-    assert.equal(a.created_by.name, cadre.user.display_name);
-    await page.locator('[data-test="appeal-content"]', { hasText: '五轴加工中心' }).waitFor();
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+      await page.locator('[data-test="ent-appeal-file"]').click();
+      const dialog = page.locator('[data-test="file-dialog"]');
+      await dialog.waitFor();
+      await dialog.locator('[data-test="file-channel"] label', { hasText: '走访发现' }).click();
+      await pickCascader(page, dialog.locator('[data-test="file-category"]'), '用工', '技能培训');
+      await dialog.locator('[data-test="file-title"]').fill('走访发现：数控操作工技能培训需求');
+      await dialog.locator('[data-test="file-content"]').fill('走访中企业反映，新引进的五轴加工中心缺少熟练操作工，希望组织专项技能培训。');
+      await dialog.locator('[data-test="file-submit"]').click();
+      await page.waitForURL(/#\/appeals\/\d+$/);
+      const id = Number(page.url().match(/appeals\/(\d+)/)[1]);
+      const a = ok(await cadre.get(`/api/v1/appeals/${id}`));
+      assert.equal(a.enterprise.id, entId);
+      assert.equal(a.channel, 'visit');
+      assert.equal(a.created_by.name, cadre.user.display_name);
+      await page.locator('[data-test="appeal-content"]', { hasText: '五轴加工中心' }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a routing rule made in the settings suggests the lead unit of a new appeal', async () => {
+    const dispatcher = await makeDispatcher(server.url, 'fenban');
+    const { context, page, problems } = await openPage(browser, server.url);
+    try {
+      await enter(page, dispatcher.username, '/appeal-admin?tab=routes', dispatcher.password);
+      await page.locator('[data-test="route-add"]').click();
+      const dialog = page.locator('.el-dialog', { hasText: '新增分办规则' });
+      await dialog.waitFor();
+      await pickCascader(page, dialog.locator('.el-cascader'), '物流', '运输成本', { strict: true });
+      await dialog.locator('[data-test="route-region"]').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '龙沙区' }).click();
+      await pickTreeNode(page, dialog.locator('[data-test="route-unit"]'), '企业服务股');
+      await dialog.locator('[data-test="route-save"]').click();
+      await dialog.waitFor({ state: 'hidden' });
+      const row = page.locator('[data-test="route-table"] tr', { hasText: '运输成本' });
+      await row.waitFor();
+      assert.match(await row.innerText(), /龙沙区/);
+      // the enterprise of 龙沙区 files a 物流成本 appeal: the rule's unit is suggested
+      const ent = await apiAs(server.url, 'enterprise');
+      const a = ok(await ent.post('/api/v1/appeals', { title: '冷链运输费用上涨', content: '冬季冷链运输费用上涨三成，请求协调。', category_id: await categoryId(ent, '0501') }), 201);
+      const d = await apiAs(server.url, dispatcher.username, dispatcher.password);
+      assert.equal(ok(await d.get(`/api/v1/appeals/${a.id}`)).suggested_unit?.name, '企业服务股');
+
+      // the other tabs load and save
+      await page.goto('/#/appeal-admin?tab=settings');
+      await page.locator('[data-test="setting-yellow_days"]').waitFor();
+      await page.goto('/#/appeal-admin?tab=deadlines');
+      await page.locator('[data-test="dl-table"] tr', { hasText: '默认（全部分类）' }).first().waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the webhook page keeps the gateway and lists the deliveries', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    try {
+      await enter(page, 'sysadmin', '/notify');
+      await page.locator('[data-test="hook-url"]').fill('http://127.0.0.1:9/push');
+      await page.locator('[data-test="hook-secret"]').fill('short');
+      await page.locator('[data-test="hook-enabled"]').click();
+      await page.locator('[data-test="hook-save"]').click();
+      await page.locator('.el-form-item__error', { hasText: '16' }).waitFor();
+      await page.locator('[data-test="hook-secret"]').fill('a-long-enough-signing-secret');
+      await page.locator('[data-test="hook-save"]').click();
+      await page.locator('.el-message--success').waitFor();
+      await page.locator('[data-test="hook-test"]').click();
+      await page.locator('[data-test="deliveries-table"] tr', { hasText: '测试消息' }).waitFor({ timeout: 15000 });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
+// the inbox last: the filings above notify the handler
 test('the inbox: the unread count in the header, opening a message reads it and leads to its appeal, read all', async () => {
   const handler = await apiAs(server.url, 'handler');
   const { context, page, problems } = await openPage(browser, server.url);
   try {
-    await login(page, 'handler');
+    await enter(page, 'handler', '/');
     const unread = ok(await handler.get('/api/v1/notifications/unread-count')).unread;
     assert.ok(unread > 0, 'the demo handler has unread messages');
     await page.locator('[data-test="inbox-unread"] sup', { hasText: String(Math.min(unread, 99) === unread ? unread : '99+') }).waitFor();
@@ -155,62 +211,6 @@ test('the inbox: the unread count in the header, opening a message reads it and 
     await page.locator('[data-test="inbox-read-all"]').click();
     await page.locator('[data-test="inbox-unread"] sup').waitFor({ state: 'hidden' });
     assert.equal(ok(await handler.get('/api/v1/notifications/unread-count')).unread, 0);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
-});
-
-test('a routing rule made in the settings suggests the lead unit of a new appeal', async () => {
-  const dispatcher = await makeDispatcher(server.url, 'fenban');
-  const { context, page, problems } = await openPage(browser, server.url);
-  try {
-    await login(page, dispatcher.username, dispatcher.password);
-    await page.goto('/#/appeal-admin?tab=routes');
-    await page.locator('[data-test="route-add"]').click();
-    const dialog = page.locator('.el-dialog', { hasText: '新增分办规则' });
-    await dialog.waitFor();
-    await pickCascader(page, dialog.locator('.el-cascader'), '物流', '运输成本', { strict: true });
-    await dialog.locator('[data-test="route-region"]').click();
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '龙沙区' }).click();
-    await pickTreeNode(page, dialog.locator('[data-test="route-unit"]'), '企业服务股');
-    await dialog.locator('[data-test="route-save"]').click();
-    await dialog.waitFor({ state: 'hidden' });
-    const row = page.locator('[data-test="route-table"] tr', { hasText: '运输成本' });
-    await row.waitFor();
-    assert.match(await row.innerText(), /龙沙区/);
-    // the enterprise of 龙沙区 files a 物流成本 appeal: the rule's unit is suggested
-    const ent = await apiAs(server.url, 'enterprise');
-    const a = ok(await ent.post('/api/v1/appeals', { title: '冷链运输费用上涨', content: '冬季冷链运输费用上涨三成，请求协调。', category_id: await categoryId(ent, '0501') }), 201);
-    const d = await apiAs(server.url, dispatcher.username, dispatcher.password);
-    assert.equal(ok(await d.get(`/api/v1/appeals/${a.id}`)).suggested_unit?.name, '企业服务股');
-
-    // the other tabs load and save
-    await page.goto('/#/appeal-admin?tab=settings');
-    await page.locator('[data-test="setting-yellow_days"]').waitFor();
-    await page.goto('/#/appeal-admin?tab=deadlines');
-    await page.locator('[data-test="dl-table"] tr', { hasText: '默认（全部分类）' }).first().waitFor();
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
-});
-
-test('the webhook page keeps the gateway and lists the deliveries', async () => {
-  const { context, page, problems } = await openPage(browser, server.url);
-  try {
-    await login(page, 'sysadmin');
-    await page.goto('/#/notify');
-    await page.locator('[data-test="hook-url"]').fill('http://127.0.0.1:9/push');
-    await page.locator('[data-test="hook-secret"]').fill('short');
-    await page.locator('[data-test="hook-enabled"]').click();
-    await page.locator('[data-test="hook-save"]').click();
-    await page.locator('.el-form-item__error', { hasText: '16' }).waitFor();
-    await page.locator('[data-test="hook-secret"]').fill('a-long-enough-signing-secret');
-    await page.locator('[data-test="hook-save"]').click();
-    await page.locator('.el-message--success').waitFor();
-    await page.locator('[data-test="hook-test"]').click();
-    await page.locator('[data-test="deliveries-table"] tr', { hasText: '测试消息' }).waitFor({ timeout: 15000 });
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -4,9 +4,9 @@
 // to run it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, login, PHONE } from './lib/browser.mjs';
+import { launch, openPage, PHONE } from './lib/browser.mjs';
 import { startTarget } from './lib/target.mjs';
-import { apiAs, ok, categoryId } from './lib/appeals.mjs';
+import { apiAs, ok, enter, categoryId } from './lib/appeals.mjs';
 
 const TITLE = '<script>__x=1</script><img src=x onerror=__x=2>';
 const CONTENT = '情况说明<svg onload=__x=3></svg><a href="javascript:__x=4">点此</a><iframe src="https://example.com/"></iframe>';
@@ -47,7 +47,7 @@ test('markup in an appeal is shown as text and never runs, wherever the appeal a
   const staff = await openPage(browser, server.url);
   try {
     const { page } = staff;
-    await login(page, 'handler');
+    await enter(page, 'handler', '/');
     await page.locator('[data-test="work-card"]', { hasText: TITLE }).waitFor();
     await inert(page, 'home card');
     for (const [path, what] of [
@@ -73,7 +73,7 @@ test('markup in an appeal is shown as text and never runs, wherever the appeal a
   const ent = await openPage(browser, server.url, { viewport: PHONE, isMobile: true });
   try {
     const { page } = ent;
-    await login(page, 'enterprise');
+    await enter(page, 'enterprise', '/');
     await inert(page, "the enterprise's home card");
     await page.goto('/#/my-appeals');
     await inert(page, "the enterprise's list");
@@ -93,8 +93,7 @@ test('the Content-Security-Policy refuses inline script even if markup reached t
     const csp = res.headers()['content-security-policy'] || '';
     assert.match(csp, /script-src 'self'(;|$)/, `CSP: ${csp}`);
     assert.doesNotMatch(csp, /unsafe-inline[^;]*;?\s*$|script-src[^;]*unsafe/, 'no unsafe script sources');
-    await login(page, 'handler');
-    await page.goto(`/#/appeals/${appeal.id}`);
+    await enter(page, 'handler', `/appeals/${appeal.id}`);
     await page.locator('[data-test="appeal-title"]').waitFor();
     // what an XSS would do: put markup in the DOM
     await page.evaluate((html) => {

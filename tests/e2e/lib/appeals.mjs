@@ -4,6 +4,19 @@
 import { Session } from '../../lib/server.mjs';
 import { DEMO_PASSWORD } from './browser.mjs';
 
+/**
+ * Logs the browser context in through the API (the session cookie lands in the context) and opens
+ * path: the login form has its own tests, and this saves loading it and the home page each time.
+ */
+export async function enter(page, username, path = '/', password = DEMO_PASSWORD) {
+  const r = await page.context().request.post('/api/v1/auth/login', { data: { username, password } });
+  if (r.status() !== 200) throw new Error(`login ${username}: ${r.status()} ${await r.text()}`);
+  // a console already open would only change its hash: start it afresh so it asks who is logged in
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await page.goto(`/#${path}`);
+  await page.locator('.app-shell').waitFor();
+}
+
 /** A logged-in API session on the server at url. */
 export async function apiAs(url, username, password = DEMO_PASSWORD) {
   const s = new Session(url);
