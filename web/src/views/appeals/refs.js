@@ -9,9 +9,28 @@ export const appealRefs = reactive({
   categories: [], // roots with children
   units: [], // flat [{id, parent_id, name, kind, path}]
   unitTree: [], // the same as a tree
+  settings: null, // {yellow_days, attachment_max_bytes, …} (appeal.read)
 });
 
 let catPending = null;
+let setPending = null;
+
+/** The clock's settings (yellow window, attachment limits …), once per page load. */
+export function loadSettings() {
+  if (!setPending) {
+    setPending = api
+      .get('/api/v1/appeal-settings')
+      .then((res) => {
+        appealRefs.settings = res.values || {};
+        return appealRefs.settings;
+      })
+      .catch((e) => {
+        setPending = null;
+        throw e;
+      });
+  }
+  return setPending;
+}
 let unitPending = null;
 
 /** The category tree (active categories); force reloads it (after an administrator edits it). */
