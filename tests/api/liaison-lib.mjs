@@ -38,11 +38,11 @@ export async function people(srv, extra = []) {
 	return c;
 }
 
-/* Every enterprise of a region the session sees (in operation), id order. */
-export async function enterprisesOf(s, region, filter = '') {
+/* Every enterprise of a region the session sees (in operation, or of the status given), id order. */
+export async function enterprisesOf(s, region, status = 'operating') {
 	const out = [];
 	for (let page = 1; ; page++) {
-		const r = await s.get(`/api/v1/enterprises?region_code=${region}&status=operating&sort=name&page_size=100&page=${page}${filter}`);
+		const r = await s.get(`/api/v1/enterprises?region_code=${region}&status=${status}&sort=name&page_size=100&page=${page}`);
 		assert.equal(r.status, 200, r.text);
 		out.push(...r.json.items);
 		if (r.json.items.length < 100) break;
