@@ -33,10 +33,11 @@ after(async () => {
   await server?.stop();
 });
 
+// the list has answered for what the page asks now (the first load included)
 const settled = async (page) => {
-  await page.waitForFunction(() => !document.querySelector('[data-test="appeal-table"] .el-loading-mask'));
+  await page.locator('[data-test="appeal-summary"][data-ready="true"]').waitFor();
   await page.waitForTimeout(60);
-  await page.waitForFunction(() => !document.querySelector('[data-test="appeal-table"] .el-loading-mask'));
+  await page.locator('[data-test="appeal-summary"][data-ready="true"]').waitFor();
 };
 const shownNumbers = (page) => page.locator('[data-test="appeal-table"] .el-table__body tr .mono').allInnerTexts();
 const numbers = (res) => res.items.map((a) => a.number);
@@ -174,6 +175,7 @@ describe('side by side', { concurrency: true }, () => {
     const { context, page, problems } = await openPage(browser, server.url);
     try {
       await enter(page, 'sysadmin', '/notify');
+      await page.locator('.el-checkbox', { hasText: '测试消息' }).waitFor(); // the stored settings have loaded
       await page.locator('[data-test="hook-url"]').fill('http://127.0.0.1:9/push');
       await page.locator('[data-test="hook-secret"]').fill('short');
       await page.locator('[data-test="hook-enabled"]').click();
