@@ -11,17 +11,20 @@ import { startTarget } from './lib/target.mjs';
 const ADMIN_PAGES = ['组织机构', '用户管理', '角色权限', '审计日志'];
 const menu = (business, ...admin) => ['工作台', ...business, ...admin, '节假日安排', '个人设置'];
 // 诉求办理 follows: 我的工作 for those who receive, handle, review or approve; the list, statistics, cases
-// and settings by their permissions; an enterprise user gets 我的诉求 instead.
+// and settings by their permissions; an enterprise user gets 我的诉求 instead. 包联走访 follows that: my
+// enterprises and the visit form for those who log visits, the visits, coverage and assignment by
+// their permissions; an enterprise user gets 包联服务 (its liaisons, its visits to rate, quiet periods).
+const LIAISON_ALL = ['我的包联企业', '登记走访', '走访记录', '走访覆盖', '包联分配'];
 const ROLES = {
   sysadmin: menu([], '组织机构', '用户管理', '消息推送'),
   secadmin: menu([], '组织机构', '用户管理', '角色权限'),
   auditadmin: menu([], '审计日志'),
-  leader: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例', '诉求设置'], '组织机构', '用户管理'),
-  supervisor: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例'], '组织机构'),
-  handler: menu(['企业库', '企业导入', '我的工作', '诉求列表', '诉求统计', '典型案例']),
-  cadre: menu(['企业库', '诉求列表', '典型案例']),
-  statistician: menu(['企业库', '企业导入', '诉求列表', '诉求统计', '典型案例']),
-  enterprise: menu(['企业信息', '我的诉求']),
+  leader: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例', '诉求设置', ...LIAISON_ALL], '组织机构', '用户管理'),
+  supervisor: menu(['企业库', '我的工作', '诉求列表', '诉求统计', '典型案例', '走访记录', '走访覆盖'], '组织机构'),
+  handler: menu(['企业库', '企业导入', '我的工作', '诉求列表', '诉求统计', '典型案例', ...LIAISON_ALL]),
+  cadre: menu(['企业库', '诉求列表', '典型案例', '我的包联企业', '登记走访', '走访记录']),
+  statistician: menu(['企业库', '企业导入', '诉求列表', '诉求统计', '典型案例', '走访记录', '走访覆盖']),
+  enterprise: menu(['企业信息', '我的诉求', '包联服务']),
 };
 
 let server;

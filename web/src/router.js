@@ -20,6 +20,7 @@ import {
 import { session, allowed, loadMe } from './session.js';
 import AppLayout from './components/layout/AppLayout.vue';
 import { appealPages, notifyAdminPages } from './views/appeals/routes.js';
+import { liaisonPages } from './views/liaison/routes.js';
 
 export const SYSTEM = '系统管理';
 export const COMMON = '常用';
@@ -65,6 +66,7 @@ export const pages = [
     meta: { title: '企业信息', icon: Shop, perm: 'enterprise.read', audience: 'enterprise', menu: true, group: ENTERPRISE },
   },
   ...appealPages,
+  ...liaisonPages,
   {
     path: 'orgs',
     name: 'orgs',

@@ -26,6 +26,20 @@ export const enterpriseSections = [
     component: defineAsyncComponent(() => import('../appeals/EnterpriseAppealsSection.vue')),
   },
   {
+    key: 'liaison',
+    title: '包联走访',
+    perm: 'liaison.read',
+    order: 40,
+    component: defineAsyncComponent(() => import('../liaison/LiaisonSection.vue')),
+  },
+  {
+    key: 'panorama',
+    title: '企业全景',
+    perm: 'enterprise.read',
+    order: 80,
+    component: defineAsyncComponent(() => import('../panorama/PanoramaTab.vue')),
+  },
+  {
     key: 'history',
     title: '变更记录',
     perm: 'enterprise.read',

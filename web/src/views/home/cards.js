@@ -33,6 +33,27 @@ export const homeCards = [
     component: defineAsyncComponent(() => import('../appeals/my/MyAppealsCard.vue')),
   },
   {
+    key: 'my-liaison',
+    perm: 'visit.write',
+    audience: 'staff',
+    span: 12,
+    component: defineAsyncComponent(() => import('../liaison/LiaisonHomeCard.vue')),
+  },
+  {
+    key: 'coverage',
+    perm: 'liaison.stats',
+    audience: 'staff',
+    span: 12,
+    component: defineAsyncComponent(() => import('../liaison/CoverageHomeCard.vue')),
+  },
+  {
+    key: 'my-liaisons',
+    perm: 'liaison.read',
+    audience: 'enterprise',
+    span: 12,
+    component: defineAsyncComponent(() => import('../liaison/EnterpriseLiaisonCard.vue')),
+  },
+  {
     key: 'deadline',
     perm: null,
     span: 12,
