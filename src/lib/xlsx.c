@@ -247,6 +247,15 @@ static int parse_col(const char *ref, int *col)
 	return 0;
 }
 
+static void free_cells(struct rd *r)
+{
+	for (int i = 0; i < r->ncols; i++) {
+		free(r->cells[i]);
+		r->cells[i] = NULL;
+	}
+	r->ncols = 0;
+}
+
 static void start_el(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct rd *r = ud;
@@ -331,7 +340,7 @@ static void start_el(void *ud, const XML_Char *name, const XML_Char **atts)
 			else
 				r->row++;
 			r->next_col = 0;
-			r->ncols = 0;
+			free_cells(r); /* a row left open (a <row> inside a <row>) gave its cells to no one */
 		} else if (strcmp(el, "c") == 0) {
 			const char *ref = attr(atts, "r"), *t = attr(atts, "t"), *s = attr(atts, "s");
 			int col;
@@ -359,15 +368,6 @@ static void start_el(void *ud, const XML_Char *name, const XML_Char **atts)
 		}
 		break;
 	}
-}
-
-static void free_cells(struct rd *r)
-{
-	for (int i = 0; i < r->ncols; i++) {
-		free(r->cells[i]);
-		r->cells[i] = NULL;
-	}
-	r->ncols = 0;
 }
 
 static void put_cell(struct rd *r, const char *v)
