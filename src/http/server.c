@@ -21,6 +21,10 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'sel
 			  "object-src 'none'; base-uri 'self'; form-action 'self'; "
 			  "frame-ancestors 'none'";
 
+/* Request headers over this answer 431 with the error body; libmicrohttpd itself refuses (with
+ * its own page) what does not fit its 32 KB per connection. */
+#define HEADERS_MAX_BYTES ((size_t)16 << 10)
+
 /* A body over its limit by less than this is read and dropped before the 413 goes out. */
 #define DRAIN_EXTRA_BYTES ((uint64_t)1 << 20)
 
@@ -57,6 +61,21 @@ static void peer_address(struct request *req)
 		if (real && strlen(real) < sizeof(req->ip) && strspn(real, "0123456789abcdefABCDEF.:") == strlen(real))
 			snprintf(req->ip, sizeof(req->ip), "%s", real);
 	}
+}
+
+static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	(void)kind;
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static bool headers_too_large(struct MHD_Connection *conn)
+{
+	size_t n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_bytes, &n);
+	return n > HEADERS_MAX_BYTES;
 }
 
 static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *url,
@@ -299,6 +318,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		*con_cls = req;
 		atomic_fetch_add(&app->inflight, 1);
+		if (headers_too_large(conn)) {
+			req->body_too_large = true; /* nothing of it is kept; the connection closes */
+			req->st = req_fail(req, ST_HEADERS_TOO_LARGE, NULL, NULL, NULL);
+			error_body(req);
+			return send_response(req);
+		}
 		router_match(&app->router, method, url, &req->match);
 		size_t limit = req->match.route && (req->match.route->route->flags & ROUTE_RAW_BODY)
 				       ? app->cfg->upload_max_bytes

@@ -18,6 +18,7 @@ static const struct {
 	[ST_INVALID] = {422, "validation_failed", "提交的数据不符合要求"},
 	[ST_LOCKED] = {423, "locked", "账号已锁定，请稍后再试"},
 	[ST_RATE_LIMITED] = {429, "rate_limited", "请求过于频繁，请稍后再试"},
+	[ST_HEADERS_TOO_LARGE] = {431, "headers_too_large", "请求头过大，请清除本站Cookie后重试"},
 	[ST_UNAVAILABLE] = {503, "unavailable", "服务暂时不可用，请稍后再试"},
 	[ST_STORAGE_FULL] = {507, "storage_full", "服务器存储空间已满，暂时无法保存，请联系管理员"},
 	[ST_NOMEM] = {500, "out_of_memory", "服务器内存不足，请稍后再试"},

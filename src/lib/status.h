@@ -19,6 +19,7 @@ enum status {
 	ST_INVALID,      /* 422 a value that is well-formed but not acceptable */
 	ST_LOCKED,       /* 423 account locked */
 	ST_RATE_LIMITED, /* 429 too many requests */
+	ST_HEADERS_TOO_LARGE, /* 431 request headers too large */
 	ST_UNAVAILABLE,  /* 503 database unavailable or busy beyond the timeout */
 	ST_STORAGE_FULL, /* 507 disk full */
 	ST_NOMEM,        /* 500 out of memory */
