@@ -72,6 +72,15 @@ test('the detail page offers exactly the actions the server allows: a handler, a
         const want = await allowedOf(api[user], a.id);
         assert.deepEqual((await shownActions(page)).sort(), [...want].sort(), `${user}, appeal ${a.id} (${a.state})`);
       }
+      // an appeal that came from a visit says so, and leads to the visit
+      const fromVisit = list.find((a) => a.channel === 'visit' && a.state === 'submitted');
+      const detail = fromVisit && ok(await api[user].get(`/api/v1/appeals/${fromVisit.id}`));
+      if (detail?.source) {
+        await page.goto(`/#/appeals/${fromVisit.id}`);
+        const src = page.locator('[data-test="appeal-source"]');
+        await src.waitFor();
+        assert.match(await src.innerText(), new RegExp(`#${detail.source.id}$`));
+      }
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
