@@ -1,7 +1,9 @@
 # tiejian: plain GNU Make, non-recursive.
 #   make            build the server (build/rel/tiejian)
 #   make run        install what is missing, build server and console, create the demo database, serve
-#   make test       every test: unit, API (SQLite and PostgreSQL), browser
+#   make test       every test: unit, API (SQLite and PostgreSQL), browser, and the short forms
+#                   of the reliability suites (crash, load, disk full, fault injection, fuzzing)
+#   make test-reliability  their long forms (tests/reliability/reliability.mk, fuzz/fuzz.mk)
 #   make san        unit and API tests under ASan + UBSan
 #   make tsan       API tests under ThreadSanitizer
 #   make bench      benchmarks (bench/README.md)
@@ -27,6 +29,8 @@ else ifeq ($(VARIANT),tsan)
   OPT := -O1 -fno-omit-frame-pointer -fsanitize=thread
 else ifeq ($(VARIANT),fault)
   OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTIEJIAN_FAULT
+else ifeq ($(VARIANT),fuzz)
+  OPT := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 else
   OPT := -O0
 endif
@@ -122,10 +126,14 @@ test: deps
 	$(MAKE) api
 	$(MAKE) api-pg
 	$(MAKE) e2e
+	$(MAKE) reliability
+	$(MAKE) test-fault
+	$(MAKE) fuzz-short fuzz-replay
 
 san:
 	$(MAKE) VARIANT=san CC=clang all unit
 	$(MAKE) VARIANT=san CC=clang api
+	$(MAKE) VARIANT=san CC=clang fuzz-replay
 
 tsan:
 	$(MAKE) VARIANT=tsan CC=clang all api
@@ -141,3 +149,5 @@ format:
 	clang-format -i $(SRCS) $(UNIT_SRCS)
 
 -include $(shell find build/$(VARIANT) -name '*.d' 2>/dev/null)
+include fuzz/fuzz.mk
+include tests/reliability/reliability.mk
