@@ -790,6 +790,7 @@ enum status li_section(struct request *req, struct db *db, int64_t enterprise_id
 			json_array_append_new(sections, sec);
 	}
 	/* a 404 left in the error slot by a section the caller may not see is not an error */
+	req->st = ST_OK;
 	req->err_code = req->err_message = req->err_field = NULL;
 	return ST_OK;
 }
