@@ -42,9 +42,17 @@ test('the 2026 Spring Festival: 02-14 (Sat) worked, 02-15..02-23 off, 02-28 (Sat
 	const y = await get(c.handler, u);
 	assert.equal(y.colour, 'yellow', 'due tomorrow (Fri 02-27)');
 	assert.equal(y.workdays_left, 1);
+	// the queue by colour: each appeal in its own, in deadline order
+	const ids = async (colour) => (await c.handler.get(`/api/v1/appeals?colour=${colour}&page_size=100`)).json.items.map((x) => x.id);
+	assert.ok((await ids('yellow')).includes(u.id) && !(await ids('yellow')).includes(a.id));
+	assert.ok((await ids('green')).includes(a.id) && !(await ids('green')).includes(u.id));
+	assert.ok(!(await ids('red')).includes(u.id));
 	await setClock('2026-03-02', 10);
 	const red = await get(c.handler, u);
 	assert.equal(red.colour, 'red');
+	assert.ok((await ids('red')).includes(u.id));
+	const dues = (await c.dispatcher.get('/api/v1/appeals?colour=red&page_size=100')).json.items.map((x) => x.due_date);
+	assert.deepEqual(dues, [...dues].sort());
 	assert.equal(red.workdays_left, -2, 'Sat 02-28 worked, Mon 03-02');
 });
 

@@ -11,6 +11,7 @@
 #include "modules/appeals/appeals_sql.h"
 
 #define COUNT_CAP 1000      /* lists count exactly up to here, then say "more" */
+#define SEARCH_COUNT_CAP 100 /* searches (each hit is checked on its text) up to here */
 #define DUPLICATE_SIMILARITY 0.8
 
 /* ---- shared ------------------------------------------------------------------------------- */
@@ -393,6 +394,27 @@ static enum status q_month_ts(struct request *req, const char *name, const char 
 	return ST_OK;
 }
 
+/* The deadlines [lo, hi) of a colour: red before today, yellow from today to the last yellow
+ * day, green after it. */
+static enum status colour_range(struct appeal_ctx *cx, const char *colour, const char *yellow,
+				char lo[DATE_TEXT_SIZE], char hi[DATE_TEXT_SIZE])
+{
+	struct date d;
+	char after_yellow[DATE_TEXT_SIZE];
+	if (date_parse(yellow, strlen(yellow), &d) || date_add_days(d, 1, &d) ||
+	    date_format(d, after_yellow, DATE_TEXT_SIZE))
+		return ST_INTERNAL;
+	if (strcmp(colour, "red") == 0) {
+		snprintf(hi, DATE_TEXT_SIZE, "%s", cx->today);
+	} else if (strcmp(colour, "yellow") == 0) {
+		snprintf(lo, DATE_TEXT_SIZE, "%s", cx->today);
+		snprintf(hi, DATE_TEXT_SIZE, "%s", after_yellow);
+	} else {
+		snprintf(lo, DATE_TEXT_SIZE, "%s", after_yellow);
+	}
+	return ST_OK;
+}
+
 static enum status check_states(struct request *req, const char *list, bool *single)
 {
 	*single = false;
@@ -470,7 +492,7 @@ enum status appeals_list(struct request *req)
 	    (st = yellow_until(&cx, &yellow)))
 		return st;
 
-	struct db_val a[28];
+	struct db_val a[30];
 	scope_filter(req, a);
 	a[5] = db_text(state);
 	a[6] = db_id_or_null(category);
@@ -491,7 +513,6 @@ enum status appeals_list(struct request *req)
 	a[20] = search ? db_text(db_kind(db) == DB_POSTGRES ? query.grams : query.match) : db_null();
 	for (int i = 0; i < 3; i++)
 		a[21 + i] = search && i < query.nterms ? db_text(query.term[i]) : db_null();
-	a[24] = db_int(COUNT_CAP + 1);
 	a[25] = db_int(0);
 	/* The access path: one narrow scope key reads its own appeals (an enterprise's always, as
 	 * they are few; a county's or a unit's unless sorted by deadline, where the deadline
@@ -502,8 +523,19 @@ enum status appeals_list(struct request *req)
 	bool by_key = keyed && (key_kind == SK_ENTERPRISE || (!search && sort_i != 2));
 	a[26] = db_int(key_kind);
 	a[27] = db_int(key_id);
+	/* a colour is a range of deadlines: read in deadline order from its index (an enterprise's
+	 * few appeals come from its key all the same) */
+	char lo[DATE_TEXT_SIZE] = "", hi[DATE_TEXT_SIZE] = "~";
+	bool by_colour = colour && !search && !(by_key && key_kind == SK_ENTERPRISE);
+	if (by_colour && (st = colour_range(&cx, colour, yellow, lo, hi)))
+		return st;
+	a[28] = db_text(lo);
+	a[29] = db_text(hi);
 	const struct sql *list, *count;
-	if (by_key) {
+	if (by_colour) {
+		list = &SQL_LIST_COLOUR;
+		count = &SQL_COUNT_COLOUR;
+	} else if (by_key) {
 		list = sort_i == 0 ? &SQL_KLIST_NEW : sort_i == 1 ? &SQL_KLIST_OLD : &SQL_KLIST_DUE;
 		count = &SQL_KCOUNT;
 	} else if (search) {
@@ -517,8 +549,10 @@ enum status appeals_list(struct request *req)
 		list = sort_i == 0 ? &SQL_LIST_NEW : sort_i == 1 ? &SQL_LIST_OLD : &SQL_LIST_DUE;
 		count = &SQL_COUNT;
 	}
+	int64_t cap = search ? SEARCH_COUNT_CAP : COUNT_CAP;
+	a[24] = db_int(cap + 1);
 	int64_t total;
-	if ((st = db_int1(db, count, a, 28, &total)))
+	if ((st = db_int1(db, count, a, 30, &total)))
 		return st;
 	a[24] = db_int(pg.size);
 	a[25] = db_int(pg.offset);
@@ -526,7 +560,7 @@ enum status appeals_list(struct request *req)
 	struct str out;
 	str_init(&out, 8u << 20);
 	str_puts(&out, "{\"items\":[");
-	struct db_res *r = db_query(db, list, a, 28);
+	struct db_res *r = db_query(db, list, a, 30);
 	for (int n = 0; db_next(r); n++) {
 		if (n)
 			str_putc(&out, ',');
@@ -537,9 +571,9 @@ enum status appeals_list(struct request *req)
 		str_release(&out);
 		return st;
 	}
-	bool exact = total <= COUNT_CAP;
+	bool exact = total <= cap;
 	str_puts(&out, "],\"total\":");
-	js_int(&out, exact ? total : COUNT_CAP);
+	js_int(&out, exact ? total : cap);
 	str_puts(&out, ",\"page\":");
 	js_int(&out, pg.page);
 	str_puts(&out, ",\"page_size\":");

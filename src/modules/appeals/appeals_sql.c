@@ -674,11 +674,27 @@ const struct sql SQL_KCOUNT =
 	     "SELECT COUNT(*) FROM (SELECT 1" KEY_FROM APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG
 	     " LIMIT $25) x");
 
+/* The queue by colour: the open appeals whose running deadline lies in [$29, $30), read in
+ * deadline order from the (is_open, due_date, id) index. */
+#define COLOUR_RANGE                                                                               \
+	" AND a.is_open = 1 AND a.state NOT IN ('suspended', 'replied')"                         \
+	" AND a.due_date >= CAST($29 AS TEXT) AND a.due_date < CAST($30 AS TEXT)"
+const struct sql SQL_LIST_COLOUR =
+	SQL2("SELECT " LIST_COLUMNS LIST_JOINS " WHERE " APPEAL_SCOPE FILTERS(STATE_IN_SQ)
+	     COLOUR_RANGE " ORDER BY a.due_date, a.id LIMIT $25 OFFSET $26",
+	     "SELECT " LIST_COLUMNS LIST_JOINS " WHERE " APPEAL_SCOPE FILTERS(STATE_IN_PG)
+	     COLOUR_RANGE " ORDER BY a.due_date, a.id LIMIT $25 OFFSET $26");
+const struct sql SQL_COUNT_COLOUR =
+	SQL2("SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE " APPEAL_SCOPE
+	     FILTERS(STATE_IN_SQ) COLOUR_RANGE " LIMIT $25) x",
+	     "SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE " APPEAL_SCOPE
+	     FILTERS(STATE_IN_PG) COLOUR_RANGE " LIMIT $25) x");
+
 /* "My work": one statement per capacity, each within the scope of its permission; $6 the
  * caller's user id, $7 limit. */
 #define WORK_STMT(cond) \
-	SQL("SELECT " LIST_COLUMNS LIST_JOINS " WHERE " cond \
-	    " ORDER BY a.due_date IS NULL, a.due_date, a.id LIMIT $7")
+	SQL("SELECT " LIST_COLUMNS LIST_JOINS " WHERE a.is_open = 1 AND " cond \
+	    " ORDER BY a.due_date, a.id LIMIT $7")
 const struct sql SQL_WORK_DISPATCH =
 	WORK_STMT("a.state IN ('submitted', 'accepted', 'returned') AND " SCOPE_PRED(
 		"a.home_path", "a.home_org_id", "NULL", "NULL"));
