@@ -646,6 +646,13 @@ static void grams(void **state)
 	assert_string_equal(q.grams, "");
 	assert_int_equal(appeal_query_parse("用电", &q), ST_OK);
 	assert_string_equal(q.match, "\"用电\"");
+	/* a longer run asks for its first and last bigram; the text check does the rest */
+	assert_int_equal(appeal_query_parse("技改项目贷款", &q), ST_OK);
+	assert_string_equal(q.match, "\"技改\" AND \"贷款\"");
+	assert_string_equal(q.grams, "技改 贷款");
+	assert_string_equal(q.term[0], "技改项目贷款");
+	assert_int_equal(appeal_query_parse("厂房-租赁难", &q), ST_OK);
+	assert_string_equal(q.match, "\"厂房\" AND \"租赁\" AND \"赁难\"");
 	assert_int_equal(appeal_query_parse("", &q), ST_OK);
 	assert_int_equal(q.nterms, 0);
 	assert_int_equal(appeal_query_parse(NULL, &q), ST_OK);
