@@ -20,6 +20,18 @@ export const BIN = resolve(ROOT, process.env.TIEJIAN_BIN || 'build/rel/tiejian')
 export const DEMO_PASSWORD = 'Demo@2026';
 export const onPostgres = process.env.TIEJIAN_TEST_DB === 'postgres';
 
+/* Secrets the tests send or are given (passwords, session cookies, CSRF tokens, API token secrets,
+ * initial passwords): a server's stop() fails when any of them is in its log (security.md). */
+const SECRETS = new Set();
+const SECRET_KEY = /password|secret|csrf_token/;
+function rememberSecrets(v) {
+	if (!v || typeof v !== 'object') return;
+	for (const [k, x] of Object.entries(v)) {
+		if (typeof x === 'string' && SECRET_KEY.test(k) && x.length >= 8) SECRETS.add(x);
+		else if (x && typeof x === 'object') rememberSecrets(x);
+	}
+}
+
 /* A fresh database: a file in a temporary folder, or a new PostgreSQL database. */
 export async function freshDatabase(dir) {
 	if (!onPostgres) return join(dir, 'tiejian.db');
@@ -85,6 +97,9 @@ export async function startServer({ demo = true, args = [], db, dir, keep = fals
 				const keepDir = dir;
 				throw new Error(`sanitizer report in the server log (${keepDir}): ${report[0]}`);
 			}
+			for (const secret of SECRETS)
+				if (text.includes(secret))
+					throw new Error(`a secret the test sent or received is in the server log (${dir}): ${secret.slice(0, 4)}…`);
 			if (!keep && !onPostgres) rmSync(dir, { recursive: true, force: true });
 			return r;
 		},
@@ -115,10 +130,17 @@ export async function request(base, path, { method = 'GET', json, body, headers 
 		h['Content-Type'] = h['Content-Type'] || 'application/json';
 		body = typeof json === 'string' ? json : JSON.stringify(json);
 	}
+	if (json !== undefined && typeof json === 'object') rememberSecrets(json);
 	const res = await fetch(base + path, { method, headers: h, body, redirect: 'manual' });
 	const text = await res.text();
 	let parsed = null;
 	try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+	rememberSecrets(parsed);
+	const cookie = res.headers.get('set-cookie');
+	if (cookie) {
+		const value = cookie.split(';')[0].split('=')[1];
+		if (value && value.length >= 8) SECRETS.add(value);
+	}
 	return { status: res.status, headers: res.headers, json: parsed, text };
 }
 
