@@ -32,8 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *body = NULL;
 	size_t body_len = 0;
 	for (size_t i = 0; i + 1 < size; i++)
-		if (data[i] == '\n' && (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < size &&
-								 data[i + 2] == '\n'))) {
+		if (data[i] == '\n' &&
+		    (data[i + 1] == '\n' ||
+		     (data[i + 1] == '\r' && i + 2 < size && data[i + 2] == '\n'))) {
 			text[i] = '\0';
 			body = data + i + (data[i + 1] == '\n' ? 2 : 3);
 			body_len = size - (size_t)(body - data);
@@ -73,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (s->cookie[0])
 		str_appendf(&h, "Cookie: %s\nX-CSRF-Token: %s\n", s->cookie, s->csrf);
 	FUZZ_CHECK(str_ok(&h), "out of memory");
-	struct local_request in = {method, target, h.p, (const char *)body, body_len, NULL};
+	struct local_request in = { method, target, h.p, (const char *)body, body_len, NULL };
 	struct local_response out;
 	fuzz_request(&in, &out);
 	local_response_release(&out);

@@ -22,11 +22,11 @@ static const struct {
 	const char *method, *target, *body;
 	int passed; /* the status that means authentication (and CSRF) let it through */
 } requests[] = {
-	{"GET", "/api/v1/me", NULL, 200},
-	{"POST", "/api/v1/me/tokens", "{}", 422},  /* no name: refused after the checks */
-	{"PATCH", "/api/v1/appeal-settings", "{\"colour\":1}", 422}, /* an unknown field */
-	{"DELETE", "/api/v1/me/tokens/999999", NULL, 404},
-	{"GET", "/api/v1/enterprises?page_size=1", NULL, 200},
+	{ "GET", "/api/v1/me", NULL, 200 },
+	{ "POST", "/api/v1/me/tokens", "{}", 422 }, /* no name: refused after the checks */
+	{ "PATCH", "/api/v1/appeal-settings", "{\"colour\":1}", 422 }, /* an unknown field */
+	{ "DELETE", "/api/v1/me/tokens/999999", NULL, 404 },
+	{ "GET", "/api/v1/enterprises?page_size=1", NULL, 200 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,8 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t k = data[0] % (sizeof(requests) / sizeof(requests[0]));
 	char *raw = fuzz_strndup(data + 1, size - 1);
 	char *headers = fuzz_expand(raw);
-	struct local_request in = {requests[k].method, requests[k].target, headers, requests[k].body,
-				   requests[k].body ? strlen(requests[k].body) : 0, NULL};
+	struct local_request in = { requests[k].method,
+				    requests[k].target,
+				    headers,
+				    requests[k].body,
+				    requests[k].body ? strlen(requests[k].body) : 0,
+				    NULL };
 	struct local_response out;
 	fuzz_request(&in, &out);
 	if (out.status == requests[k].passed || (out.status >= 200 && out.status < 300)) {

@@ -17,13 +17,13 @@ static enum status probe(struct request *req)
 	bool present, b;
 	struct paging pg;
 	enum status st;
-	static const char *const kinds[] = {"province", "city", "county", "department", NULL};
-	static const char *const allowed[] = {"name", "n", "b", "kind", "tags", "day", NULL};
+	static const char *const kinds[] = { "province", "city", "county", "department", NULL };
+	static const char *const allowed[] = { "name", "n", "b", "kind", "tags", "day", NULL };
 	if ((st = req_param_id(req, "id", &id)))
 		return st;
 	if ((st = q_int(req, "n", "数量", -5, 1000000, 7, &i)) ||
-	    (st = q_str(req, "q", "关键词", 50, &s)) || (st = q_date(req, "from", "日期", &d, &present)) ||
-	    (st = q_paging(req, &pg)))
+	    (st = q_str(req, "q", "关键词", 50, &s)) ||
+	    (st = q_date(req, "from", "日期", &d, &present)) || (st = q_paging(req, &pg)))
 		return st;
 	FUZZ_CHECK(i >= -5 && i <= 1000000, "q_int out of range");
 	FUZZ_CHECK(pg.page >= 1 && pg.size >= 1 && pg.size <= 100 && pg.offset >= 0, "paging");
@@ -45,7 +45,7 @@ static enum status probe(struct request *req)
 }
 
 static const struct route routes[] = {
-	{"POST", "/probe/:id", probe, PERM_PUBLIC, 0},
+	{ "POST", "/probe/:id", probe, PERM_PUBLIC, 0 },
 };
 static struct config cfg;
 static struct app app;
@@ -74,8 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[line] = '\0';
 	char target[2048];
 	snprintf(target, sizeof(target), "/probe/%s", text);
-	struct local_request in = {"POST", target, "Content-Type: application/json; charset=utf-8",
-				   body, body_len, NULL};
+	struct local_request in = {
+		"POST", target,	  "Content-Type: application/json; charset=utf-8",
+		body,	body_len, NULL
+	};
 	struct local_response out;
 	enum status st = http_local(&app, &in, &out);
 	FUZZ_CHECK(st == ST_OK, "http_local failed");

@@ -96,8 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(strlen(m.allow) < sizeof(m.allow), "Allow overflow");
 	if (m.route) {
 		const char *rm = m.route->route->method;
-		FUZZ_CHECK(strcmp(rm, method) == 0 || (strcmp(method, "HEAD") == 0 &&
-						       strcmp(rm, "GET") == 0),
+		FUZZ_CHECK(strcmp(rm, method) == 0 ||
+				   (strcmp(method, "HEAD") == 0 && strcmp(rm, "GET") == 0),
 			   "%s matched a %s route", method, rm);
 		FUZZ_CHECK(m.nparams >= 0 && m.nparams <= ROUTE_MAX_PARAMS, "%d params", m.nparams);
 		for (int i = 0; i < m.nparams; i++) {

@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0: {
 		struct ent_query q;
 		if (ent_query_parse(z, &q) == ST_OK) {
-			FUZZ_CHECK(q.nterms >= 0 && q.nterms <= ENT_QUERY_TERMS, "%d terms", q.nterms);
+			FUZZ_CHECK(q.nterms >= 0 && q.nterms <= ENT_QUERY_TERMS, "%d terms",
+				   q.nterms);
 			for (int i = 0; i < q.nterms; i++) {
 				FUZZ_CHECK(strlen(q.term[i]) < ENT_TERM_BYTES, "term too long");
 				char fts[1024];

@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(len == size - skip && memcmp(out, data + skip, len) == 0,
 				   "UTF-8 input changed");
 	} else {
-		FUZZ_CHECK(st == ST_INVALID || st == ST_NOMEM || st == ST_TOO_LARGE, "status %d", st);
+		FUZZ_CHECK(st == ST_INVALID || st == ST_NOMEM || st == ST_TOO_LARGE, "status %d",
+			   st);
 	}
 	free(out);
 	return 0;

@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					   "rows not ascending at %zu", i);
 		}
 	} else {
-		FUZZ_CHECK(st == ST_INVALID || st == ST_TOO_LARGE || st == ST_NOMEM, "status %d", st);
+		FUZZ_CHECK(st == ST_INVALID || st == ST_TOO_LARGE || st == ST_NOMEM, "status %d",
+			   st);
 		FUZZ_CHECK(out.count == 0 && out.rows == NULL, "rows left after a failure");
 		FUZZ_CHECK(st == ST_NOMEM || err.message[0], "a refusal without a message");
 	}

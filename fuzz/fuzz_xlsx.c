@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.max_cell_bytes = 4096,
 		.max_shared_strings = 10000,
 	};
-	struct seen s = {0, 0};
+	struct seen s = { 0, 0 };
 	char err[300] = "";
 	enum status st = xlsx_read(data, size, &lim, on_row, &s, err, sizeof(err));
 	FUZZ_CHECK(st == ST_OK || st == ST_INVALID || st == ST_TOO_LARGE || st == ST_NOMEM,

@@ -18,7 +18,7 @@
 #include "lib/str.h"
 
 const char *const fuzz_users[FUZZ_NUSERS] = {
-	"anon",    "sysadmin", "secadmin", "auditadmin",   "leader",     "supervisor",
+	"anon",	   "sysadmin", "secadmin",   "auditadmin",   "leader", "supervisor",
 	"handler", "cadre",    "enterprise", "statistician", "bearer",
 };
 
@@ -124,7 +124,8 @@ static void load_demo(void)
 		const struct module *m = h.app.modules[i];
 		if (!m->demo)
 			continue;
-		if (db_begin(db) != ST_OK || m->demo(&h.app, db) != ST_OK || db_commit(db) != ST_OK) {
+		if (db_begin(db) != ST_OK || m->demo(&h.app, db) != ST_OK ||
+		    db_commit(db) != ST_OK) {
 			fprintf(stderr, "fuzz: demo of %s failed: %s\n", m->name, db_errmsg(db));
 			exit(1);
 		}
@@ -155,7 +156,7 @@ static void header_value(const char *headers, const char *name, char *out, size_
 static json_t *call(const char *method, const char *target, const char *headers, const char *body,
 		    int want, struct local_response *resp)
 {
-	struct local_request in = {method, target, headers, body, body ? strlen(body) : 0, NULL};
+	struct local_request in = { method, target, headers, body, body ? strlen(body) : 0, NULL };
 	if (http_local(&h.app, &in, resp) != ST_OK || resp->status != want) {
 		fprintf(stderr, "fuzz: setup %s %s: %d %s\n", method, target, resp->status,
 			resp->body ? resp->body : "");
@@ -173,8 +174,8 @@ static void login_everyone(void)
 		char body[200];
 		snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"Demo@2026\"}", u);
 		struct local_response r;
-		json_t *j = call("POST", "/api/v1/auth/login", "Content-Type: application/json", body,
-				 200, &r);
+		json_t *j = call("POST", "/api/v1/auth/login", "Content-Type: application/json",
+				 body, 200, &r);
 		header_value(r.headers, "Set-Cookie", h.sessions[i].cookie,
 			     sizeof(h.sessions[i].cookie));
 		const char *csrf = json_string_value(json_object_get(j, "csrf_token"));
@@ -284,9 +285,9 @@ void fuzz_note_write(void)
 char *fuzz_expand(const char *text)
 {
 	fuzz_app();
-	static const char *const names[] = {"$SESSION", "$CSRF", "$TOKEN"};
-	const char *values[] = {h.sessions[4].cookie + strlen("tj_session="), h.sessions[4].csrf,
-				h.token};
+	static const char *const names[] = { "$SESSION", "$CSRF", "$TOKEN" };
+	const char *values[] = { h.sessions[4].cookie + strlen("tj_session="), h.sessions[4].csrf,
+				 h.token };
 	struct str s;
 	str_init(&s, 0);
 	for (const char *p = text; *p;) {
@@ -308,7 +309,8 @@ char *fuzz_expand(const char *text)
 	return out;
 }
 
-/* Whether s holds a CJK ideograph (U+4E00..U+9FFF: lead bytes 0xE4..0xE9): a message for a person. */
+/* Whether s holds a CJK ideograph (U+4E00..U+9FFF: lead bytes 0xE4..0xE9): a message for a person.
+ */
 static bool has_cjk(const char *s)
 {
 	for (; *s; s++)
@@ -331,9 +333,8 @@ void fuzz_request(const struct local_request *in, struct local_response *out)
 		json_t *err = json_object_get(j, "error");
 		const char *code = json_string_value(json_object_get(err, "code"));
 		const char *msg = json_string_value(json_object_get(err, "message"));
-		FUZZ_CHECK(code && msg && has_cjk(msg),
-			   "%s %s: %d without the JSON error body: %s", in->method, in->target,
-			   out->status, out->body ? out->body : "");
+		FUZZ_CHECK(code && msg && has_cjk(msg), "%s %s: %d without the JSON error body: %s",
+			   in->method, in->target, out->status, out->body ? out->body : "");
 		json_decref(j);
 	}
 	const char *m = in->method;

@@ -27,7 +27,9 @@ const char *local_lookup(const struct local_input *in, enum local_kind kind, con
 	const struct local_kv *kv = kind == LOCAL_HEADER  ? in->headers
 				    : kind == LOCAL_QUERY ? in->query
 							  : in->cookies;
-	int n = kind == LOCAL_HEADER ? in->nheaders : kind == LOCAL_QUERY ? in->nquery : in->ncookies;
+	int n = kind == LOCAL_HEADER  ? in->nheaders
+		: kind == LOCAL_QUERY ? in->nquery
+				      : in->ncookies;
 	for (int i = 0; i < n; i++)
 		if (kind == LOCAL_HEADER ? strcasecmp(kv[i].name, name) == 0
 					 : strcmp(kv[i].name, name) == 0)
@@ -75,7 +77,7 @@ static void parse_query(struct local_input *li, char *q)
 			unescape(q, true);
 			if (eq)
 				unescape(eq + 1, true);
-			li->query[li->nquery++] = (struct local_kv){q, eq ? eq + 1 : NULL};
+			li->query[li->nquery++] = (struct local_kv){ q, eq ? eq + 1 : NULL };
 		}
 		q = amp ? amp + 1 : NULL;
 	}
@@ -100,7 +102,7 @@ static void parse_headers(struct local_input *li, char *h)
 		char *colon = strchr(h, ':');
 		if (colon && colon != h) {
 			*colon = '\0';
-			li->headers[li->nheaders++] = (struct local_kv){trim(h), trim(colon + 1)};
+			li->headers[li->nheaders++] = (struct local_kv){ trim(h), trim(colon + 1) };
 		}
 		h = nl ? nl + 1 : NULL;
 	}
@@ -122,7 +124,7 @@ static void parse_cookies(struct local_input *li, char *c)
 				v[n - 1] = '\0';
 				v++;
 			}
-			li->cookies[li->ncookies++] = (struct local_kv){trim(c), v};
+			li->cookies[li->ncookies++] = (struct local_kv){ trim(c), v };
 		}
 		c = semi ? semi + 1 : NULL;
 	}

@@ -15,19 +15,21 @@
  * malloc'd and belongs to the caller until local_response_release().
  */
 struct local_request {
-	const char *method;   /* "GET", "POST", ... */
-	const char *target;   /* path and optional query string, percent-encoded: "/api/v1/orgs?q=%E9%BE%99" */
-	const char *headers;  /* "Name: value" lines separated by \n (a \r before it is dropped); NULL for none */
-	const char *body;     /* may hold any bytes; NULL for none */
+	const char *method; /* "GET", "POST", ... */
+	/* Path and optional query string, percent-encoded: "/api/v1/orgs?q=%E9%BE%99". */
+	const char *target;
+	/* "Name: value" lines separated by \n (a \r before it is dropped); NULL for none. */
+	const char *headers;
+	const char *body; /* may hold any bytes; NULL for none */
 	size_t body_len;
-	const char *ip;       /* the client address for rate limits and the audit log; NULL: 127.0.0.1 */
+	const char *ip; /* for rate limits and the audit log; NULL: 127.0.0.1 */
 };
 
 struct local_response {
-	int status;        /* the HTTP status sent */
-	char *body;        /* NUL-terminated (for convenience; body_len counts the bytes) */
+	int status; /* the HTTP status sent */
+	char *body; /* NUL-terminated (for convenience; body_len counts the bytes) */
 	size_t body_len;
-	char *headers;     /* "Name: value\n" lines: Content-Type and what the handler added */
+	char *headers; /* "Name: value\n" lines: Content-Type and what the handler added */
 };
 
 /*

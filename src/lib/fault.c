@@ -1,4 +1,5 @@
-/* fault.c: per-thread countdowns for fault injection (compiled to nothing without TIEJIAN_FAULT). */
+/* fault.c: per-thread countdowns for fault injection (compiled to nothing without TIEJIAN_FAULT).
+ */
 #include "lib/fault.h"
 
 #ifdef TIEJIAN_FAULT
