@@ -5,7 +5,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-PACKAGES="make gcc clang pkg-config \
+# libclang-rt-14-dev: clang's sanitizer and libFuzzer runtimes (only recommended by clang, and
+# recommendations are not installed here): make san and make fuzz need them.
+PACKAGES="make gcc clang libclang-rt-14-dev pkg-config \
  libmicrohttpd-dev libjansson-dev libsodium-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev \
  libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev \
  postgresql postgresql-contrib \
