@@ -159,6 +159,12 @@ test('after a random mix of every action by every role, the counters equal a rec
 	for (const a of ['accept', 'assign', 'start', 'reply', 'evaluate'])
 		assert.ok(done[a] > 0, `${a} happened: ${JSON.stringify(done)}`);
 	const checked = await compare('after the mix');
+	// the scope keys (the queue's access path) follow the appeals: each key says whether its
+	// appeal is open, and every appeal has its keys
+	const q = (sql) => Number((onPostgres ? execFileSync('psql', [srv.db, '-qAt', '-c', sql])
+		: execFileSync('sqlite3', [srv.db, sql])).toString().trim());
+	assert.equal(q('SELECT COUNT(*) FROM appeal_keys k JOIN appeals a ON a.id = k.appeal_id WHERE k.open <> a.is_open'), 0);
+	assert.equal(q('SELECT COUNT(*) FROM appeals a WHERE NOT EXISTS (SELECT 1 FROM appeal_keys k WHERE k.appeal_id = a.id AND k.kind = 3)'), 0);
 	assert.equal(checked, 10 * 5);
 	const t = (await c.leader.get('/api/v1/stats/appeals?from=2020-01&to=2040-12')).json.total;
 	assert.ok(t.received >= appeals.length);

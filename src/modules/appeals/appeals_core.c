@@ -416,7 +416,7 @@ void appeal_metrics_of(const struct appeal *a, int64_t v[AM__COUNT])
 
 /* The scope keys that differ between old (NULL: none) and new: deleted and inserted. */
 static enum status keys_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
-			      const struct appeal_ties *new_t, int64_t appeal_id)
+			      const struct appeal_ties *new_t, int64_t appeal_id, bool open)
 {
 	enum { MAXK = 96 };
 	int ok_[MAXK], nk_[MAXK];
@@ -440,7 +440,9 @@ static enum status keys_apply(struct appeal_ctx *cx, const struct appeal_ties *o
 			had = nk_[j] == ok_[i] && ni[j] == oi[i];
 		if (!had)
 			st = db_exec(cx->db, &SQL_KEY_INSERT,
-				     DB_ARGS(db_int(nk_[j]), db_int(ni[j]), db_int(appeal_id)), NULL);
+				     DB_ARGS(db_int(nk_[j]), db_int(ni[j]), db_int(appeal_id),
+					     db_int(open)),
+				     NULL);
 	}
 	return st;
 }
@@ -449,7 +451,7 @@ enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a)
 {
 	struct appeal_ties t;
 	appeal_ties_of(a, &t);
-	return keys_apply(cx, NULL, &t, a->id);
+	return keys_apply(cx, NULL, &t, a->id, !appeal_state_final(a->state));
 }
 
 enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
@@ -483,7 +485,11 @@ enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_tie
 	for (int i = 0; old_t && !ties_changed && i < t.norgs; i++)
 		ties_changed = old_t->org_id[i] != t.org_id[i];
 	if (!st && ties_changed)
-		st = keys_apply(cx, old_t, &t, a->id);
+		st = keys_apply(cx, old_t, &t, a->id, v[AM_OPEN] != 0);
+	/* the keys say whether their appeal is open ("my work" reads open ones only) */
+	if (!st && old_v && old_v[AM_OPEN] != v[AM_OPEN])
+		st = db_exec(cx->db, &SQL_KEY_SET_OPEN, DB_ARGS(db_int(a->id), db_int(v[AM_OPEN])),
+			     NULL);
 	return st;
 }
 

@@ -10,7 +10,7 @@
 #include "modules/appeals/appeals_internal.h"
 #include "modules/appeals/appeals_sql.h"
 
-#define COUNT_CAP 1000      /* lists count exactly up to here, then say "more" */
+#define COUNT_CAP 200       /* a filtered list counts exactly up to here, then says "more" */
 #define SEARCH_COUNT_CAP 100 /* searches (each hit is checked on its text) up to here */
 #define DUPLICATE_SIMILARITY 0.8
 
@@ -551,8 +551,24 @@ enum status appeals_list(struct request *req)
 	}
 	int64_t cap = search ? SEARCH_COUNT_CAP : COUNT_CAP;
 	a[24] = db_int(cap + 1);
-	int64_t total;
-	if ((st = db_int1(db, count, a, 30, &total)))
+	/* The whole queue of a scope key is counted by its counters, exactly; a filtered one
+	 * counts up to the cap. */
+	int64_t total = -1;
+	int all_kind;
+	int64_t all_id;
+	bool unfiltered = !state && !category && !urgency && !channel && !lead && !enterprise &&
+			  !region && !colour && escalated < 0 && late < 0 && !q && !from_ts && !to_ts;
+	if (unfiltered && appeals_scope_key(&req->scope, &all_kind, &all_id)) {
+		struct db_res *r = db_query(db, &SQL_STAT_TOTAL,
+					    DB_ARGS(db_int(all_kind), db_int(all_id), db_int(SD_REGION),
+						    db_int(0), db_int(999999)));
+		if (db_next(r))
+			total = db_col_null(r, 3) ? 0 : db_col_int(r, 3);
+		if ((st = db_done(r)))
+			return st;
+		cap = INT64_MAX;
+	}
+	if (total < 0 && (st = db_int1(db, count, a, 30, &total)))
 		return st;
 	a[24] = db_int(pg.size);
 	a[25] = db_int(pg.offset);
@@ -585,16 +601,16 @@ enum status appeals_list(struct request *req)
 /* ---- my work ------------------------------------------------------------------------------ */
 
 static const struct {
-	const struct sql *sql;
+	const struct sql *sql, *keyed; /* keyed: for one narrow scope key (NULL: none) */
 	enum perm perm;
 	const char *reason;
 } work_parts[] = {
-	{&SQL_WORK_DISPATCH, PERM_APPEAL_DISPATCH, "dispatch"},
-	{&SQL_WORK_LEAD, PERM_APPEAL_HANDLE, "handle"},
-	{&SQL_WORK_CO, PERM_APPEAL_HANDLE, "co_handle"},
-	{&SQL_WORK_SUPERVISE, PERM_APPEAL_SUPERVISE, "review"},
-	{&SQL_WORK_APPROVE, PERM_APPEAL_APPROVE, "approve"},
-	{&SQL_WORK_ENTERPRISE, PERM_APPEAL_CREATE, "enterprise"},
+	{&SQL_WORK_DISPATCH, &SQL_KWORK_DISPATCH, PERM_APPEAL_DISPATCH, "dispatch"},
+	{&SQL_WORK_LEAD, &SQL_KWORK_LEAD, PERM_APPEAL_HANDLE, "handle"},
+	{&SQL_WORK_CO, &SQL_KWORK_CO, PERM_APPEAL_HANDLE, "co_handle"},
+	{&SQL_WORK_SUPERVISE, &SQL_KWORK_SUPERVISE, PERM_APPEAL_SUPERVISE, "review"},
+	{&SQL_WORK_APPROVE, &SQL_KWORK_APPROVE, PERM_APPEAL_APPROVE, "approve"},
+	{&SQL_WORK_ENTERPRISE, NULL, PERM_APPEAL_CREATE, "enterprise"},
 };
 
 /* One row of the work list: its place in the order, and its JSON (without the reasons). */
@@ -638,11 +654,19 @@ enum status appeals_work(struct request *req)
 			continue;
 		struct scope s;
 		principal_scope(req->user, work_parts[i].perm, &s);
-		struct db_val a[7];
+		struct db_val a[9];
 		scope_filter_args(&s, a);
 		a[5] = db_int(req->user->user_id);
 		a[6] = db_int(200);
-		struct db_res *r = db_query(db, work_parts[i].sql, a, 7);
+		/* a county's or a unit's work: its open appeals, from their keys */
+		int kind = -1;
+		int64_t key = 0;
+		bool keyed = work_parts[i].keyed && appeals_scope_key(&s, &kind, &key) &&
+			     kind != SK_ALL;
+		a[7] = db_int(kind);
+		a[8] = db_int(key);
+		struct db_res *r =
+			db_query(db, keyed ? work_parts[i].keyed : work_parts[i].sql, a, 9);
 		while (db_next(r)) {
 			int64_t id = db_col_int(r, 0);
 			size_t k;

@@ -331,6 +331,14 @@ const struct migration appeals_migrations[] = {
 	 "ALTER TABLE appeals ADD COLUMN source_kind TEXT;"
 	 "ALTER TABLE appeals ADD COLUMN source_id BIGINT;",
 	 NULL},
+	/* 9: whether each key's appeal is open, so "my work" reads a county's or a unit's open
+	 * appeals only, out of the hundreds of thousands closed */
+	{9,
+	 "ALTER TABLE appeal_keys ADD COLUMN open INTEGER NOT NULL DEFAULT 1;"
+	 "UPDATE appeal_keys SET open = (SELECT a.is_open FROM appeals a"
+	 " WHERE a.id = appeal_keys.appeal_id);"
+	 "CREATE INDEX appeal_keys_open ON appeal_keys (kind, scope_id, open, appeal_id);",
+	 NULL},
 	{0, NULL, NULL},
 };
 
@@ -543,7 +551,8 @@ const struct sql SQL_FILE_GET =
 	    " WHERE id = $1 AND appeal_id = $2");
 
 const struct sql SQL_KEY_INSERT =
-	SQL("INSERT INTO appeal_keys (kind, scope_id, appeal_id) VALUES ($1, $2, $3)");
+	SQL("INSERT INTO appeal_keys (kind, scope_id, appeal_id, open) VALUES ($1, $2, $3, $4)");
+const struct sql SQL_KEY_SET_OPEN = SQL("UPDATE appeal_keys SET open = $2 WHERE appeal_id = $1");
 const struct sql SQL_KEY_DELETE =
 	SQL("DELETE FROM appeal_keys WHERE kind = $1 AND scope_id = $2 AND appeal_id = $3");
 const struct sql SQL_KEY_CLEAR = SQL("DELETE FROM appeal_keys");
@@ -695,25 +704,38 @@ const struct sql SQL_COUNT_COLOUR =
 #define WORK_STMT(cond) \
 	SQL("SELECT " LIST_COLUMNS LIST_JOINS " WHERE a.is_open = 1 AND " cond \
 	    " ORDER BY a.due_date, a.id LIMIT $7")
-const struct sql SQL_WORK_DISPATCH =
-	WORK_STMT("a.state IN ('submitted', 'accepted', 'returned') AND " SCOPE_PRED(
-		"a.home_path", "a.home_org_id", "NULL", "NULL"));
-const struct sql SQL_WORK_LEAD =
-	WORK_STMT("a.is_open = 1 AND (a.state IN ('assigned', 'in_progress', 'suspended',"
-		  " 'reopened') OR a.supervision_open > 0) AND a.state <> 'pending_approval' AND "
-		  SCOPE_PRED("a.lead_path", "a.lead_org_id", "NULL", "NULL"));
-const struct sql SQL_WORK_CO =
-	WORK_STMT("a.state IN ('assigned', 'in_progress', 'suspended', 'reopened') AND EXISTS"
-		  " (SELECT 1 FROM appeal_co_units cu WHERE cu.appeal_id = a.id AND "
-		  SCOPE_PRED("cu.org_path", "cu.org_id", "NULL", "NULL") ")");
-const struct sql SQL_WORK_SUPERVISE =
-	WORK_STMT("a.state = 'pending_approval' AND " APPEAL_SCOPE);
-const struct sql SQL_WORK_APPROVE =
-	WORK_STMT("a.is_open = 1 AND (a.escalated_to = $6 OR (a.extension_pending = 1 AND "
-		  APPEAL_SCOPE "))");
+/* The same for one narrow scope key ($8 its kind, $9 its id): its open appeals only. */
+#define KWORK_STMT(cond) \
+	SQL("SELECT " LIST_COLUMNS " FROM appeal_keys k JOIN appeals a ON a.id = k.appeal_id" \
+	    " JOIN enterprises e ON e.id = a.enterprise_id JOIN appeal_categories c" \
+	    " ON c.id = a.category_id LEFT JOIN orgs lo ON lo.id = a.lead_org_id" \
+	    " WHERE k.kind = $8 AND k.scope_id = $9 AND k.open = 1 AND a.is_open = 1 AND " cond \
+	    " ORDER BY a.due_date, a.id LIMIT $7")
+#define W_DISPATCH \
+	"a.state IN ('submitted', 'accepted', 'returned') AND " \
+	SCOPE_PRED("a.home_path", "a.home_org_id", "NULL", "NULL")
+#define W_LEAD \
+	"(a.state IN ('assigned', 'in_progress', 'suspended', 'reopened') OR a.supervision_open > 0)" \
+	" AND a.state <> 'pending_approval' AND " SCOPE_PRED("a.lead_path", "a.lead_org_id", "NULL", "NULL")
+#define W_CO \
+	"a.state IN ('assigned', 'in_progress', 'suspended', 'reopened') AND EXISTS" \
+	" (SELECT 1 FROM appeal_co_units cu WHERE cu.appeal_id = a.id AND " \
+	SCOPE_PRED("cu.org_path", "cu.org_id", "NULL", "NULL") ")"
+#define W_SUPERVISE "a.state = 'pending_approval' AND " APPEAL_SCOPE
+#define W_APPROVE "(a.escalated_to = $6 OR (a.extension_pending = 1 AND " APPEAL_SCOPE "))"
+const struct sql SQL_WORK_DISPATCH = WORK_STMT(W_DISPATCH);
+const struct sql SQL_WORK_LEAD = WORK_STMT(W_LEAD);
+const struct sql SQL_WORK_CO = WORK_STMT(W_CO);
+const struct sql SQL_WORK_SUPERVISE = WORK_STMT(W_SUPERVISE);
+const struct sql SQL_WORK_APPROVE = WORK_STMT(W_APPROVE);
 const struct sql SQL_WORK_ENTERPRISE =
 	WORK_STMT("a.state IN ('replied', 'suspended') AND " SCOPE_PRED(
 		"NULL", "NULL", "NULL", "a.enterprise_id"));
+const struct sql SQL_KWORK_DISPATCH = KWORK_STMT(W_DISPATCH);
+const struct sql SQL_KWORK_LEAD = KWORK_STMT(W_LEAD);
+const struct sql SQL_KWORK_CO = KWORK_STMT(W_CO);
+const struct sql SQL_KWORK_SUPERVISE = KWORK_STMT(W_SUPERVISE);
+const struct sql SQL_KWORK_APPROVE = KWORK_STMT(W_APPROVE);
 
 /* ---- counters -------------------------------------------------------------------------------- */
 
