@@ -120,6 +120,16 @@ enum status liaison_demo(struct app *app, struct db *db)
 	char start[DATE_TEXT_SIZE], day[DATE_TEXT_SIZE];
 	day_minus(today, 200, start);
 
+	/* how an enterprise reaches them */
+	const struct {
+		const struct person *p;
+		const char *mobile;
+	} phones[] = { { &leader, "13945200100" },
+		       { &cadre, "13945200101" },
+		       { &handler, "13945200102" } };
+	for (size_t i = 0; !st && i < sizeof(phones) / sizeof(phones[0]); i++)
+		st = db_exec(db, &SQL_LI_DEMO_MOBILE,
+			     DB_ARGS(db_int(phones[i].p->id), db_text(phones[i].mobile)), NULL);
 	/* the cadre's enterprises, and the contact officer's */
 	int64_t ents[DEMO_CADRE_COUNT];
 	int n = 0;

@@ -543,5 +543,8 @@ const struct sql SQL_LI_DEMO_ENTERPRISES =
 	SQL("SELECT e.id FROM enterprises e WHERE e.region_code = $1 AND e.status = 'operating'"
 	    " ORDER BY e.above_scale DESC, e.id LIMIT $2");
 const struct sql SQL_LI_DEMO_CATEGORY = SQL("SELECT id FROM appeal_categories WHERE code = $1");
+/* The demo's liaison officials get (fictional) numbers, so an enterprise sees how to reach them. */
+const struct sql SQL_LI_DEMO_MOBILE =
+	SQL("UPDATE users SET mobile = $2 WHERE id = $1 AND mobile IS NULL");
 const struct sql SQL_LI_DEMO_ENTERPRISE_USER = SQL(
 	"SELECT id FROM users WHERE enterprise_id = $1 AND status = 'active' ORDER BY id LIMIT 1");
