@@ -418,12 +418,18 @@ enum status visits_create(struct request *req)
 		return req_fail(req, ST_INVALID, "invalid_enterprise", "该企业已注销",
 				"enterprise_id");
 
-	/* 无事不扰: past the month's cap, or in a quiet period, a reason is needed */
-	struct visit_check c;
-	if ((st = check_visit(req, db, ent_id, day, &c)))
+	/* 无事不扰: past the month's cap, or in a quiet period, a reason is needed. Checked inside
+	 * the write transaction, so two visits logged at once cannot both pass under the cap. */
+	if ((st = db_begin(db)))
 		return st;
+	struct visit_check c;
+	if ((st = check_visit(req, db, ent_id, day, &c))) {
+		db_rollback(db);
+		return st;
+	}
 	bool over_cap = c.over_cap, in_quiet = json_array_size(c.quiet) > 0;
 	if ((over_cap || in_quiet) && !(reason && utf8_len(reason, strlen(reason)) >= 2)) {
+		db_rollback(db);
 		json_decref(req->err_extra);
 		req->err_extra = json_pack("{s:O, s:O, s:O, s:i, s:i}", "warnings", c.warnings,
 					   "month_visits", c.month_visits, "quiet_periods", c.quiet,
@@ -438,8 +444,6 @@ enum status visits_create(struct request *req)
 	if (!over_cap && !in_quiet)
 		reason = reason && *reason ? reason : NULL;
 
-	if ((st = db_begin(db)))
-		return st;
 	int64_t id = 0;
 	st = db_int1(db, &SQL_VISIT_INSERT,
 		     DB_ARGS(db_int(ent_id), db_text(day), db_int(liaison_month_of(day)),
