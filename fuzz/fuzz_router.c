@@ -63,10 +63,10 @@ static bool utf8_reference(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* A decimal reading of the span by other means: digits only, at most 19, compared as text. */
+/* A decimal reading of the span by other means: digits only (leading zeros allowed), no overflow. */
 static bool i64_reference(struct span v, int64_t *out)
 {
-	if (v.len == 0 || v.len > 19)
+	if (v.len == 0)
 		return false;
 	int64_t x = 0;
 	for (size_t i = 0; i < v.len; i++) {

@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xlsx_limits lim = {
 		.max_file_bytes = 1 << 20,
 		.max_entries = 64,
-		.max_entry_bytes = 4 << 20,
+		.max_entry_bytes = 1 << 20,
 		.max_rows = 2000,
 		.max_cols = 64,
 		.max_cell_bytes = 4096,

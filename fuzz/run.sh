@@ -28,24 +28,24 @@ run_one() {
 	if "$bindir/fuzz/$t" $limit $dict -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
 		-artifact_prefix="$bindir/artifacts/$t-" "$corpus" $seeds >"$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-		speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-		printf '%-18s %9s runs in %4ss (%s/s), no crash, corpus %s\n' "$t" "${runs:-?}" \
-			"$(($(date +%s) - start))" "${speed:-?}" "$(ls "$corpus" | wc -l)"
-		rc=0
+		secs=$(($(date +%s) - start))
+		printf '%-18s %9s runs in %4ss (%s/s), no crash, corpus %s\n' "$t" "${runs:-0}" \
+			"$secs" "$((${runs:-0} / (secs > 0 ? secs : 1)))" "$(ls "$corpus" | wc -l)"
+		one=0
 	else
 		echo "$t: FAILED (input and log in $bindir/artifacts):"
 		grep -A25 -m1 -E '^==[0-9]+==ERROR|^fuzz: check failed|runtime error|deadly signal' "$log" || tail -n 40 "$log"
-		rc=1
+		one=1
 	fi
 	[ "$mode" = runs ] && rm -rf "$corpus"
-	return $rc
+	return $one
 }
 
 # The first target (the slowest: fuzz_api) gets a lane of its own, the others share the rest.
 lane() {
-	rc=0
-	for t in "$@"; do run_one "$t" || rc=1; done
-	return $rc
+	failed=0
+	for t in "$@"; do run_one "$t" || failed=1; done
+	return $failed
 }
 status=0
 if [ "$jobs" -le 1 ] || [ $# -le 1 ]; then

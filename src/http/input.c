@@ -187,8 +187,10 @@ enum status q_paging(struct request *req, struct paging *out)
 	enum status st = q_int(req, "page", "页码", 1, 1000000, 1, &out->page);
 	if (!st)
 		st = q_int(req, "page_size", "每页条数", 1, 100, 20, &out->size);
+	if (st)
+		return st; /* page and size may be unset: no arithmetic on them */
 	out->offset = (out->page - 1) * out->size;
-	return st;
+	return ST_OK;
 }
 
 json_t *list_envelope(json_t *items, int64_t total, const struct paging *pg)
