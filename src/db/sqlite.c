@@ -1,4 +1,5 @@
 /* sqlite.c: the embedded SQLite backend of db.h (WAL, synchronous=FULL, statement cache). */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <time.h>
@@ -306,8 +307,17 @@ static enum status pragma(struct sq_db *d, const char *text)
 	return sq_exec_script(&d->base, text);
 }
 
+/* Once per process, before the first connection: no memory statistics, whose upkeep takes a
+ * process-wide mutex around every allocation SQLite makes (tiejian never reads them). */
+static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
+static void sq_global(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static enum status sq_open(const char *url, struct db **out, char *err, size_t errlen)
 {
+	pthread_once(&sq_once, sq_global);
 	struct sq_db *d = calloc(1, sizeof(*d));
 	if (!d)
 		return ST_NOMEM;
