@@ -10,8 +10,11 @@
 # loaded with `tiejian demo --enterprises E --appeals N`; default: a fresh SQLite file, or a
 # postgres:// URL to load), BENCH_ENTERPRISES (default 100000), BENCH_DURATION (seconds per run,
 # default 10), BENCH_CONNECTIONS (default 16), BENCH_THREADS (wrk threads, default 2),
-# BENCH_OUT (also write the table there). Each read runs twice: one connection (latency without
-# queueing) and BENCH_CONNECTIONS connections (throughput). Filing runs last (it adds appeals).
+# BENCH_OUT (also write the table there), BENCH_ONLY (read or file: only those scenarios),
+# BENCH_SERVER_THREADS (the server's --threads, default BENCH_CONNECTIONS: a request waiting
+# for its commit's sync holds its thread, and filings waiting together share one commit).
+# Each read runs twice: one connection (latency without queueing) and BENCH_CONNECTIONS
+# connections (throughput). Filing runs last (it adds appeals).
 # Needs wrk (apt-get install wrk) and node.
 set -eu
 cd "$(dirname "$0")/.."
@@ -42,7 +45,7 @@ if [ -z "$DB" ] || [ "${BENCH_LOAD:-}" = 1 ]; then
 fi
 
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --no-access-log --no-jobs >"$WORK/out" 2>"$WORK/err" &
+"$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" --threads "${BENCH_SERVER_THREADS:-$CONN}" --no-access-log --no-jobs >"$WORK/out" 2>"$WORK/err" &
 SERVER_PID=$!
 i=0
 until grep -q "listening on" "$WORK/out" 2>/dev/null; do
@@ -98,9 +101,20 @@ enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 # Filing: each request a different enterprise and text (the duplicate guard would refuse
 # near-identical ones), as the city's leader... who may not file; the county handler files for
 # its county's enterprises.
+# Up to 1,000 of the county's enterprises: the duplicate guard compares a filing with its
+# enterprise's appeals of the last 30 days (up to 50), as many as a real one rarely has.
 ENTS=$(node -e '
-	fetch(process.argv[1] + "/api/v1/enterprises?status=operating&page_size=100", { headers: { Authorization: "Bearer " + process.argv[2] } })
-		.then(async (r) => console.log((await r.json()).items.map((e) => e.id).join(",")));' "$URL" "$COUNTY")
+	(async () => {
+		const ids = [];
+		for (let page = 1; page <= 10; page++) {
+			const r = await fetch(process.argv[1] + "/api/v1/enterprises?status=operating&page_size=100&page=" + page,
+				{ headers: { Authorization: "Bearer " + process.argv[2] } });
+			const items = (await r.json()).items;
+			ids.push(...items.map((e) => e.id));
+			if (items.length < 100) break;
+		}
+		console.log(ids.join(","));
+	})();' "$URL" "$COUNTY")
 CAT=$(node -e '
 	fetch(process.argv[1] + "/api/v1/appeal-categories", { headers: { Authorization: "Bearer " + process.argv[2] } })
 		.then(async (r) => console.log((await r.json()).items[0].children[0].id));' "$URL" "$COUNTY")
@@ -135,9 +149,7 @@ file_run() {
 		"$rps${errs:+ ($errs non-2xx)} with $conns conn." "$q50" "$q99"
 }
 
-{
-	echo "| scenario | request | matches | p50 (1 conn.) | p99 (1 conn.) | req/s ($CONN conn.) | p50 / p99 ($CONN conn.) |"
-	echo "| --- | --- | --- | --- | --- | --- | --- |"
+reads() {
 	run "city queue, first page (newest)" "$CITY" "/api/v1/appeals?page_size=50"
 	run "city queue: in progress, by deadline" "$CITY" "/api/v1/appeals?state=in_progress&sort=due&page_size=50"
 	run "city queue: closed, newest" "$CITY" "/api/v1/appeals?state=closed&page_size=50"
@@ -155,8 +167,16 @@ file_run() {
 	run "search, 2 characters (rarer)" "$CITY" "/api/v1/appeals?q=$(enc 退税)&page_size=50"
 	run "search, 4 characters" "$CITY" "/api/v1/appeals?q=$(enc 技改贷款)&page_size=50"
 	run "search, 1 character" "$CITY" "/api/v1/appeals?q=$(enc 鹤)&page_size=50"
-	file_run 1
-	file_run "$CONN"
+}
+
+{
+	echo "| scenario | request | matches | p50 (1 conn.) | p99 (1 conn.) | req/s ($CONN conn.) | p50 / p99 ($CONN conn.) |"
+	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	if [ "${BENCH_ONLY:-}" != file ]; then reads; fi
+	if [ "${BENCH_ONLY:-}" != read ]; then
+		file_run 1
+		file_run "$CONN"
+	fi
 } | tee "$WORK/table"
 [ -n "${BENCH_OUT:-}" ] && cp "$WORK/table" "$BENCH_OUT"
 echo

@@ -204,3 +204,35 @@ test('the numbers: received, closed, solved, on time, rated, satisfied, reopened
 	assert.equal((await c.leader.get('/api/v1/stats/appeals?from=2026-13')).status, 422);
 	assert.equal((await c.leader.get('/api/v1/stats/appeals?from=2026-06&to=2026-01')).status, 422);
 });
+
+test('filings at the same moment share a commit: each answered once durable, near-identical ones among them caught, the counters still a recount', async () => {
+	const before = (await c.leader.get('/api/v1/stats/appeals?from=2020-01&to=2040-12')).json.total.received;
+	// twenty-four different filings by two enterprises and the county desk, all at once
+	const distinct = Array.from({ length: 24 }, (_, i) => file(c, { topic: '同时提交', urgency: i % 5 ? 'normal' : 'urgent' },
+		[c.enterprise, ent2, c.enterprise][i % 3]));
+	// six identical ones of one enterprise among them, without a reason: one is filed, the
+	// others are warned of it
+	const same = { title: '同一时刻重复提交的诉求（并发）', content: '同一时刻重复提交的诉求内容，用于检验并发时的重复提醒。', category_id: c.cat['0101'] };
+	const twins = Array.from({ length: 6 }, () => c.enterprise.post('/api/v1/appeals', same));
+	const filed = await Promise.all(distinct);
+	const answers = await Promise.all(twins);
+	const ids = filed.map((a) => a.id);
+	const won = answers.filter((r) => r.status === 201);
+	assert.equal(won.length, 1, answers.map((r) => r.status).join(','));
+	for (const r of answers.filter((x) => x.status !== 201)) {
+		assert.equal(r.status, 409, r.text);
+		assert.equal(r.json.error.code, 'possible_duplicate');
+		assert.ok(r.json.error.duplicates.some((d) => d.id === won[0].json.id), r.text);
+	}
+	ids.push(won[0].json.id);
+	assert.equal(new Set(ids).size, ids.length);
+	// each is there, with its filing on its timeline, once
+	for (const id of ids) {
+		const r = await c.leader.get(`/api/v1/appeals/${id}`);
+		assert.equal(r.status, 200, r.text);
+		assert.equal(r.json.timeline.filter((e) => e.action === 'file').length, 1);
+	}
+	const after = (await c.leader.get('/api/v1/stats/appeals?from=2020-01&to=2040-12')).json.total.received;
+	assert.equal(after - before, 25);
+	await compare('after filings at the same moment');
+});

@@ -676,6 +676,36 @@ static void similarity(void **state)
 	assert_true(appeal_similarity("企业用电报装周期长", "申请技改贷款贴息") < 0.1);
 	assert_true(appeal_similarity("", "") == 0.0);
 	assert_true(appeal_similarity(NULL, "x") == 0.0);
+	/* one text against many: the same values; the sort holds for a long text too */
+	size_t n;
+	uint64_t *x = appeal_bigrams("企业用电报装周期长", &n);
+	assert_non_null(x);
+	assert_int_equal(n, 8);
+	assert_true(appeal_similarity_to(x, n, "企业用电报装周期太长") ==
+		    appeal_similarity("企业用电报装周期长", "企业用电报装周期太长"));
+	free(x);
+	static char big[3 * 3000 + 1];
+	for (int i = 0; i < 3000; i++) { /* 3,000 different ideographs, shuffled */
+		unsigned cp = 0x4E00 + (unsigned)(i * 7 % 3000);
+		big[3 * i] = (char)(0xE0 | cp >> 12);
+		big[3 * i + 1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		big[3 * i + 2] = (char)(0x80 | (cp & 0x3F));
+	}
+	x = appeal_bigrams(big, &n);
+	assert_non_null(x);
+	assert_int_equal(n, 2999);
+	for (size_t i = 1; i < n; i++)
+		assert_true(x[i - 1] < x[i]);
+	assert_true(appeal_similarity_to(x, n, big) == 1.0);
+	free(x);
+	/* too short to be that alike: 4 characters (3 bigrams) against 8 bigrams reach at most
+	 * 2*3/11 = 0.55; 7 (6 bigrams) at most 12/14 = 0.86 */
+	assert_false(appeal_could_reach(8, "企业用电", 0.8));
+	assert_true(appeal_could_reach(8, "企业用电报装周", 0.8));
+	assert_true(appeal_could_reach(0, "", 0.8));
+	for (const char *t = "企业用电报装周期长短"; *t; t += 3)
+		if (!appeal_could_reach(8, t, 0.8))
+			assert_true(appeal_similarity("企业用电报装周期长", t) < 0.8);
 }
 
 /* ---- attachments ---------------------------------------------------------------------------- */

@@ -259,6 +259,12 @@ enum status appeal_query_parse(const char *q, struct appeal_query *out);
 /* How alike two texts are: the Dice coefficient of their bigram sets after folding and
  * dropping everything but letters and digits (1.0 identical, 0.0 nothing shared). */
 double appeal_similarity(const char *a, const char *b);
+/* The same, for comparing one text with many: the sorted distinct bigrams of a (*n of them;
+ * free() them; NULL when out of memory), then the similarity of b to them. */
+uint64_t *appeal_bigrams(const char *a, size_t *n);
+double appeal_similarity_to(const uint64_t *bigrams, size_t n, const char *b);
+/* False when b is too short to be `floor` alike to a text of n bigrams (true: it may be). */
+bool appeal_could_reach(size_t n, const char *b, double floor);
 
 /* ---- attachments ------------------------------------------------------------------------- */
 

@@ -1,5 +1,6 @@
 /* appeals_http.c: appeals over HTTP: the queue and "my work", one appeal with its timeline,
  * filing (with the duplicate guard), every action of the lifecycle; the route table. */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "app/module.h"
@@ -884,18 +885,31 @@ static bool phone_ok(const char *s)
 
 /* The duplicate guard: appeals of the same enterprise within the window whose title or content
  * is nearly the same. */
+/* Add to *out the enterprise's appeals of the last days, with ids in (lo, hi], whose title or
+ * content is near-identical to a's; *best_id the nearest so far (*best its similarity). */
 static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
-				   const struct appeal *a, json_t **out, int64_t *best_id)
+				   const struct appeal *a, int64_t lo, int64_t hi, json_t *out,
+				   int64_t *best_id, double *best)
 {
-	*out = json_array();
-	*best_id = 0;
-	double best = 0;
 	int64_t since = cx->now - (int64_t)cx->set.duplicate_days * 86400;
+	size_t nt, nc; /* the bigrams of a's title and content, once for all */
+	uint64_t *title = appeal_bigrams(a->title, &nt), *content = appeal_bigrams(a->content, &nc);
+	if (!title || !content) {
+		free(title);
+		free(content);
+		return ST_NOMEM;
+	}
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT,
-				    DB_ARGS(db_int(a->enterprise_id), db_int(since)));
+				    DB_ARGS(db_int(a->enterprise_id), db_int(since), db_int(lo),
+					    db_int(hi)));
 	while (db_next(r)) {
-		double st = appeal_similarity(a->title, db_col_text(r, 1));
-		double sc = appeal_similarity(a->content, db_col_text(r, 2));
+		const char *t = db_col_text(r, 1), *c = db_col_text(r, 2);
+		double st = appeal_could_reach(nt, t, DUPLICATE_SIMILARITY)
+				    ? appeal_similarity_to(title, nt, t)
+				    : 0.0;
+		double sc = appeal_could_reach(nc, c, st > DUPLICATE_SIMILARITY ? st : DUPLICATE_SIMILARITY)
+				    ? appeal_similarity_to(content, nc, c)
+				    : 0.0;
 		double sim = st > sc ? st : sc;
 		if (sim < DUPLICATE_SIMILARITY)
 			continue;
@@ -904,18 +918,140 @@ static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
 		appeal_number(db_col_int(r, 4), id, number, sizeof(number));
 		int s = appeal_code_index(appeal_state_codes, db_col_text(r, 3));
 		json_array_append_new(
-			*out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i}", "id", (json_int_t)id,
-					"number", number, "title", db_col_text(r, 1), "state",
-					db_col_text(r, 3), "state_name",
-					s >= 0 ? appeal_state_names[s] : "", "created_at",
-					json_time(req, db_col_int(r, 4)), "similarity",
-					(int)(sim * 100)));
-		if (sim > best) {
-			best = sim;
+			out, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:i}", "id", (json_int_t)id,
+				       "number", number, "title", db_col_text(r, 1), "state",
+				       db_col_text(r, 3), "state_name",
+				       s >= 0 ? appeal_state_names[s] : "", "created_at",
+				       json_time(req, db_col_int(r, 4)), "similarity",
+				       (int)(sim * 100)));
+		if (sim > *best) {
+			*best = sim;
 			*best_id = id;
 		}
 	}
+	free(title);
+	free(content);
 	return db_done(r);
+}
+
+/* ---- filing: one commit for the filings waiting together ----------------------------------- */
+
+/*
+ * Filings queue in the process; the first that finds no batch being written writes every
+ * waiting one in one transaction, each in its own savepoint (a refused or failing one leaves
+ * the others), commits once, and wakes them. Each still answers after the commit that made it
+ * durable, with its audit row, search terms, scope keys and counters in that same
+ * transaction: what the batch shares is the commit, its sync, and the pages they all touch.
+ * One filing alone is a batch of one.
+ */
+#define BATCH_MAX 64
+
+struct filing {
+	struct request *req;
+	struct appeal_ctx *cx;
+	struct appeal *a;
+	const char *dup_reason;
+	int64_t seen_id; /* duplicates up to this appeal id were looked for before queueing */
+	json_t *dups;    /* the near-identical appeals found */
+	int64_t best_id;
+	double best;
+	enum status st;
+	bool done;
+	struct filing *next;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct filing *head, **tail;
+	bool writing;
+} filings = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &filings.head, false};
+
+static const struct sql SQL_FILING_SAVEPOINT = SQL("SAVEPOINT filing");
+static const struct sql SQL_FILING_RELEASE = SQL("RELEASE SAVEPOINT filing");
+static const struct sql SQL_FILING_UNDO = SQL("ROLLBACK TO SAVEPOINT filing");
+
+/* One filing of a batch, on the batch's connection; its own savepoint. */
+static enum status filing_write(struct db *db, struct filing *f)
+{
+	struct db *own = f->cx->db;
+	f->cx->db = db;
+	enum status st = db_exec(db, &SQL_FILING_SAVEPOINT, DB_NOARGS, NULL);
+	if (st) {
+		f->cx->db = own;
+		return st;
+	}
+	/* filed since the look before queueing (this batch's earlier ones among them) */
+	st = find_duplicates(f->req, f->cx, f->a, f->seen_id, INT64_MAX, f->dups, &f->best_id,
+			     &f->best);
+	if (!st && json_array_size(f->dups) && !(f->dup_reason && *f->dup_reason))
+		st = ST_CONFLICT;
+	if (!st && f->best_id) {
+		f->a->duplicate_of = f->best_id;
+		f->a->duplicate_reason = f->dup_reason;
+	}
+	if (!st)
+		st = appeal_file_write(f->cx, f->a);
+	if (st && db_exec(db, &SQL_FILING_UNDO, DB_NOARGS, NULL)) {
+		f->cx->db = own;
+		return st; /* the transaction is lost: the commit fails */
+	}
+	enum status rel = db_exec(db, &SQL_FILING_RELEASE, DB_NOARGS, NULL);
+	f->cx->db = own;
+	return st ? st : rel;
+}
+
+/* Write a batch in one transaction on db; each filing's status in its st. */
+static void filing_batch(struct db *db, struct filing *batch, struct filing *self)
+{
+	enum status st = db_begin(db);
+	for (struct filing *f = batch; f; f = f->next) {
+		if (st) {
+			f->st = st;
+			continue;
+		}
+		/* another request's database calls do not count towards this thread's faults */
+		fault_hold(f != self);
+		f->st = filing_write(db, f);
+		fault_hold(false);
+	}
+	if (!st && (st = db_commit(db)))
+		for (struct filing *f = batch; f; f = f->next)
+			if (!f->st)
+				f->st = st;
+}
+
+/* Queue f and return once its batch is written (by this thread or another). */
+static void filing_submit(struct db *db, struct filing *f)
+{
+	pthread_mutex_lock(&filings.mu);
+	*filings.tail = f;
+	filings.tail = &f->next;
+	while (!f->done) {
+		if (filings.writing) {
+			pthread_cond_wait(&filings.cv, &filings.mu);
+			continue;
+		}
+		/* write what waits, up to BATCH_MAX, the rest for the next writer */
+		struct filing *batch = filings.head, *last = batch;
+		for (int n = 1; n < BATCH_MAX && last->next; n++)
+			last = last->next;
+		filings.head = last->next;
+		if (!filings.head)
+			filings.tail = &filings.head;
+		last->next = NULL;
+		filings.writing = true;
+		pthread_mutex_unlock(&filings.mu);
+		filing_batch(db, batch, f);
+		pthread_mutex_lock(&filings.mu);
+		for (struct filing *b = batch, *next; b; b = next) {
+			next = b->next; /* b belongs to its waiting request from here on */
+			b->done = true;
+		}
+		filings.writing = false;
+		pthread_cond_broadcast(&filings.cv);
+	}
+	pthread_mutex_unlock(&filings.mu);
 }
 
 enum status appeals_create(struct request *req)
@@ -1034,33 +1170,30 @@ enum status appeals_create(struct request *req)
 	a.contact_name = contact_name;
 	a.contact_phone = contact_phone;
 
-	/* what needs no lock is done before taking it: writers queue for the lock */
+	/* what needs no lock is done before queueing: the deadlines, routing, search terms, and
+	 * the duplicate guard over what was filed until now */
 	if ((st = appeal_file_prepare(&cx, &a)))
 		return appeals_req_fail(req, &cx, st);
-	if ((st = db_begin(db)))
+	struct filing f = {.req = req, .cx = &cx, .a = &a, .dup_reason = dup_reason};
+	if ((st = db_int1(db, &SQL_APPEAL_LAST_ID, DB_NOARGS, &f.seen_id)))
 		return st;
-	json_t *dups = NULL;
-	int64_t best = 0;
-	st = find_duplicates(req, &cx, &a, &dups, &best);
-	if (!st && json_array_size(dups) && !(dup_reason && *dup_reason)) {
-		db_rollback(db);
+	f.dups = json_array();
+	req_own_json(req, f.dups);
+	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)))
+		return st;
+	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
+		filing_submit(db, &f);
+		st = f.st;
+	} else {
+		st = ST_CONFLICT;
+	}
+	if (st == ST_CONFLICT && json_array_size(f.dups) && !(dup_reason && *dup_reason)) {
 		json_decref(req->err_extra);
-		req->err_extra = json_pack("{s:o}", "duplicates", dups);
+		req->err_extra = json_pack("{s:O}", "duplicates", f.dups);
 		return req_fail(req, ST_CONFLICT, "possible_duplicate",
 				"本企业近期已提交过内容相近的诉求。如确需再次提交，请填写理由",
 				"duplicate_reason");
 	}
-	json_decref(dups);
-	if (!st && best) {
-		a.duplicate_of = best;
-		a.duplicate_reason = dup_reason;
-	}
-	if (!st)
-		st = appeal_file_write(&cx, &a);
-	if (!st)
-		st = db_commit(db);
-	else
-		db_rollback(db);
 	if (st)
 		return appeals_req_fail(req, &cx, st);
 	struct appeal saved;

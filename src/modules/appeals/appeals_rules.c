@@ -604,16 +604,25 @@ enum status appeal_query_parse(const char *q, struct appeal_query *out)
 	return st;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Shell sort with Ciura's gaps (extended): no calls per comparison, fine for a text's bigrams. */
+static void sort_u64(uint64_t *v, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	static const size_t gaps[] = {8013, 3548, 1577, 701, 301, 132, 57, 23, 10, 4, 1};
+	for (size_t g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		size_t gap = gaps[g];
+		for (size_t i = gap; i < n; i++) {
+			uint64_t x = v[i];
+			size_t j = i;
+			for (; j >= gap && v[j - gap] > x; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
+	}
 }
 
-/* The sorted distinct bigrams of s's letters and digits; *n their count; NULL when out of
- * memory or there are none. */
-static uint64_t *bigram_set(const char *s, size_t *n)
+uint64_t *appeal_bigrams(const char *s, size_t *n)
 {
+	s = s ? s : "";
 	size_t cap = strlen(s) + 1, k = 0;
 	uint64_t *v = malloc(cap * sizeof(*v));
 	*n = 0;
@@ -632,7 +641,7 @@ static uint64_t *bigram_set(const char *s, size_t *n)
 			v[k++] = ((uint64_t)prev << 21) | c;
 		prev = c;
 	}
-	qsort(v, k, sizeof(*v), cmp_u64);
+	sort_u64(v, k);
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)
 		if (!m || v[m - 1] != v[i])
@@ -641,10 +650,10 @@ static uint64_t *bigram_set(const char *s, size_t *n)
 	return v;
 }
 
-double appeal_similarity(const char *a, const char *b)
+double appeal_similarity_to(const uint64_t *x, size_t na, const char *b)
 {
-	size_t na, nb;
-	uint64_t *x = bigram_set(a ? a : "", &na), *y = bigram_set(b ? b : "", &nb);
+	size_t nb;
+	uint64_t *y = appeal_bigrams(b, &nb);
 	double r = 0.0;
 	if (x && y && na + nb > 0) {
 		size_t i = 0, j = 0, common = 0;
@@ -658,8 +667,26 @@ double appeal_similarity(const char *a, const char *b)
 		}
 		r = 2.0 * (double)common / (double)(na + nb);
 	}
-	free(x);
 	free(y);
+	return r;
+}
+
+bool appeal_could_reach(size_t na, const char *b, double floor)
+{
+	/* b has fewer bigrams than characters, and Dice's coefficient is at most 2nb/(na + nb) */
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)(b ? b : ""); *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	double nb = chars ? (double)(chars - 1) : 0.0;
+	return nb * (2.0 - floor) >= floor * (double)na;
+}
+
+double appeal_similarity(const char *a, const char *b)
+{
+	size_t na;
+	uint64_t *x = appeal_bigrams(a, &na);
+	double r = x ? appeal_similarity_to(x, na, b) : 0.0;
+	free(x);
 	return r;
 }
 

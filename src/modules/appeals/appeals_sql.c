@@ -528,10 +528,12 @@ const struct sql SQL_APPEAL_CO_INSERT =
 	SQL("INSERT INTO appeal_co_units (appeal_id, org_id, org_path) VALUES ($1, $2, $3)");
 
 /* The duplicate guard: the enterprise's appeals filed since $2 (newest first). */
+/* An enterprise's appeals filed since $2 with ids in ($3, $4]: the duplicate guard. */
 const struct sql SQL_APPEAL_RECENT =
 	SQL("SELECT id, title, content, state, created_at FROM appeals"
-	    " WHERE enterprise_id = $1 AND created_at >= $2 ORDER BY created_at DESC, id DESC"
-	    " LIMIT 50");
+	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
+	    " ORDER BY created_at DESC, id DESC LIMIT 50");
+const struct sql SQL_APPEAL_LAST_ID = SQL("SELECT COALESCE(MAX(id), 0) FROM appeals");
 
 const struct sql SQL_APPEAL_FTS_INSERT =
 	SQL2("INSERT INTO appeals_fts (rowid, grams) VALUES ($1, $2)",
