@@ -6,6 +6,7 @@
 #include "audit/audit.h"
 #include "audit/audit_sql.h"
 #include "http/request.h"
+#include "lib/fault.h"
 #include "lib/hex.h"
 #include "lib/log.h"
 #include "lib/sm3.h"
@@ -123,7 +124,9 @@ enum status audit_append(struct db *db, const struct audit_actor *who, int64_t n
 		goto out;
 	}
 	mask(summary, 0);
+	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	text = json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS);
+	fault_hold(false);
 	if (!text) {
 		st = ST_NOMEM;
 		goto out;

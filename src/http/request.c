@@ -187,7 +187,9 @@ enum status reply_json(struct request *req, int http_status, json_t *body)
 {
 	if (!body)
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	char *text = json_dumps(body, JSON_COMPACT);
+	fault_hold(false);
 	json_decref(body);
 	if (!text)
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);

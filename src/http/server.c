@@ -179,7 +179,9 @@ static void error_body(struct request *req)
 	if (err && req->err_extra)
 		json_object_update(err, req->err_extra);
 	json_t *body = err ? json_pack("{s:o}", "error", err) : NULL;
+	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	fault_hold(false);
 	json_decref(body);
 	if (text) {
 		req->resp_body = arena_strdup(&req->arena, text);
@@ -187,7 +189,10 @@ static void error_body(struct request *req)
 		free(text);
 	}
 	if (!req->resp_body) {
-		static char fallback[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":\"服务器内存不足\"}}";
+		/* the error could not be described: say so, with the status that goes with it */
+		static char fallback[] = "{\"error\":{\"code\":\"out_of_memory\",\"message\":"
+					 "\"服务器内存不足，请稍后再试\"}}";
+		req->http_status = status_http(ST_NOMEM);
 		req->resp_body = fallback;
 		req->resp_len = sizeof(fallback) - 1;
 	}

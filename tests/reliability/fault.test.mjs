@@ -32,6 +32,7 @@ function assertClean(r, what, c) {
 	if (c.health && r.status === 503 && r.json && r.json.status === 'unavailable') return;
 	assert.ok(r.json && r.json.error && typeof r.json.error.code === 'string', `${what}: ${r.status} without the JSON error body: ${r.text}`);
 	assert.match(r.json.error.message || '', /[\u4e00-\u9fff]/, `${what}: the message is for a person: ${r.text}`);
+	assert.ok(r.json.error.code !== 'out_of_memory' || r.status === 500, `${what}: out_of_memory with ${r.status}`);
 	assert.ok(![502, 504].includes(r.status), `${what}: ${r.status}`);
 }
 

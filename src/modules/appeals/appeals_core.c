@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "audit/audit.h"
 #include "auth/principal.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "modules/appeals/appeals_internal.h"
 #include "modules/appeals/appeals_sql.h"
@@ -499,7 +500,9 @@ enum status appeal_event(struct appeal_ctx *cx, const struct appeal *a, const ch
 			 enum appeal_state from, enum appeal_state to, bool public_row,
 			 const char *message, json_t *detail, int64_t *event_id)
 {
+	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	fault_hold(false);
 	json_decref(detail);
 	int64_t id;
 	enum status st = db_int1(

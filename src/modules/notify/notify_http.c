@@ -11,6 +11,7 @@
 #include "app/module.h"
 #include "audit/audit.h"
 #include "http/input.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "modules/notify/notify.h"
 #include "modules/notify/notify_sql.h"
@@ -70,7 +71,9 @@ static enum status outbox_add(struct db *db, int64_t now, int64_t note_id, int64
 		"entity", m->entity, "entity_id",
 		m->entity_id ? json_integer(m->entity_id) : json_null(), "created_at",
 		(json_int_t)now, "user", user ? user : json_null());
+	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	fault_hold(false);
 	json_decref(body);
 	if (!text)
 		return ST_NOMEM;
