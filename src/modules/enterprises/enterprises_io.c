@@ -81,6 +81,8 @@ static enum status xlsx_build(struct request *req, xlsx_fill_fn fill, void *ctx,
  * file name arrives intact and an old client still gets a usable one. */
 static const char *content_disposition(struct request *req, const char *filename)
 {
+	if (!filename) /* its formatting ran out of memory */
+		return "attachment";
 	struct str enc, ascii;
 	str_init(&enc, 1024);
 	str_init(&ascii, 256);
