@@ -8,7 +8,7 @@
 //
 // FAULT_SWEEP=full (make test-reliability) tries every N of every case; the default (make test)
 // runs the rows marked short, every N up to 24 and then a sample, so it stays within minutes.
-// FAULT_ONLY=NAME replays one case.
+// FAULT_ONLY=NAME replays one case; FAULT_FROM=NAME goes on from one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, BIN } from '../lib/server.mjs';
@@ -47,7 +47,8 @@ test(`fault injection (${FULL ? 'every N' : 'a subset'}): every failed allocatio
 		const base = { p, cityId: p.sysadmin.user.org.id, countyId: p.handler.user.org.id, category: cats[0].children[0].id,
 			enterprise: ent.id, uniq: () => uniqueText(10), uscc: () => uscc(10000000 + Math.floor(Math.random() * 89999999), '230203') };
 		const only = process.env.FAULT_ONLY; /* a name, to replay one case */
-		const cases = FAULT_CASES.filter((c) => (only ? c.name === only : FULL || c.short));
+		const from = FAULT_CASES.findIndex((c) => c.name === process.env.FAULT_FROM); /* or to go on from one */
+		const cases = FAULT_CASES.filter((c, i) => (only ? c.name === only : (FULL || c.short) && i >= from));
 		const report = [], unclean = [];
 		for (const c of cases) {
 			for (const kind of ['alloc', 'db']) {
