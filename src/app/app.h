@@ -41,6 +41,8 @@ struct config {
 	int job_interval_s;
 	long demo_enterprises;   /* tiejian demo --enterprises N; 0 = the demo's own count */
 	long demo_appeals;       /* tiejian demo --appeals N: that many generated appeals more */
+	long demo_users;         /* tiejian demo --users N: that many generated users more */
+	unsigned long demo_seed; /* tiejian demo --seed S: varies the generated rows; 0 = the default */
 	const char *files_dir;   /* uploaded files; NULL: next to the database (serve --files) */
 };
 

@@ -124,7 +124,7 @@ enum {
 	OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_TLS, OPT_TRUST, OPT_NOLOG, OPT_NOJOBS,
 	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC,
 	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_FROM, OPT_TO,
-	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES, OPT_APPEALS, OPT_FILES
+	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES, OPT_APPEALS, OPT_FILES, OPT_USERS, OPT_SEED
 };
 
 static const struct option long_opts[] = {
@@ -156,6 +156,8 @@ static const struct option long_opts[] = {
 	{"help", no_argument, NULL, OPT_HELP},
 	{"enterprises", required_argument, NULL, OPT_ENTERPRISES},
 	{"appeals", required_argument, NULL, OPT_APPEALS},
+	{"users", required_argument, NULL, OPT_USERS},
+	{"seed", required_argument, NULL, OPT_SEED},
 	{"files", required_argument, NULL, OPT_FILES},
 	{NULL, 0, NULL, 0},
 };
@@ -181,7 +183,8 @@ static bool allowed(const char *cmd, int opt)
 	if (strcmp(cmd, "user passwd") == 0)
 		return opt == OPT_USERNAME;
 	if (strcmp(cmd, "demo") == 0)
-		return opt == OPT_ENTERPRISES || opt == OPT_APPEALS;
+		return opt == OPT_ENTERPRISES || opt == OPT_APPEALS || opt == OPT_USERS ||
+		       opt == OPT_SEED;
 	return false;
 }
 
@@ -240,6 +243,8 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		case OPT_ENTERPRISES: cfg.demo_enterprises = (long)num_arg("--enterprises", optarg, 1, 10000000); break;
 		case OPT_APPEALS: cfg.demo_appeals = (long)num_arg("--appeals", optarg, 1, 100000000); break;
 		case OPT_FILES: cfg.files_dir = optarg; break;
+		case OPT_USERS: cfg.demo_users = (long)num_arg("--users", optarg, 1, 1000000); break;
+		case OPT_SEED: cfg.demo_seed = (unsigned long)num_arg("--seed", optarg, 0, 1000000000); break;
 		default: break;
 		}
 	}
@@ -610,7 +615,7 @@ int main(int argc, char **argv)
 		return cmd_user_passwd(&cli);
 	}
 	if (strcmp(cmd, "demo") == 0) {
-		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--appeals N] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more.\n--appeals N adds N generated appeals over the last three years (the benchmark uses\n1,000,000), through the same code paths as the server."); return 0; }
+		if (cli.help) { puts("usage: tiejian demo [--enterprises N] [--users N] [--appeals N] [--seed S] [--db PATH|URL]\nLoads the demo city (Qiqihar's real county codes, fictional bureaus,\nenterprises and one user per role, password Demo@2026). Demo use only.\n--enterprises N generates N enterprises instead of 2,000 (the benchmark uses 100,000);\non a database that already has the demo city it adds N more.\n--appeals N adds N generated appeals over the last three years (the benchmark uses\n1,000,000), through the same code paths as the server.\n--users N adds N generated users (the benchmark uses 10,000) over the orgs of the\nprovince, whose other cities' bureaus it adds; password Demo@2026, names user00001...\n--seed S varies what is generated (0, the default, is the demo's own sequence); the\nsame seed and counts give the same rows, dated back from the day of the run."); return 0; }
 		if (rest) fatal("demo: unexpected argument '%s'", argv[first]);
 		return cmd_demo();
 	}

@@ -476,7 +476,9 @@ enum status appeals_demo_generate(struct app *app, struct db *db, long n)
 	static const char *const channels[] = {"self", "self", "self", "visit", "visit",
 					       "hotline", "phone", "letter", "other"};
 	for (long i = 0; !st && i < n; i++) {
-		uint64_t x = mix((uint64_t)(existing + i) * 7919u + 13);
+		/* the appeal's number and the seed (tiejian demo --seed, 0 by default) */
+		uint64_t x = mix((uint64_t)(existing + i) * 7919u + 13 +
+				 (uint64_t)app->cfg->demo_seed * 0x9e3779b97f4a7c15ULL);
 		int days_ago = (int)(x % 1095);
 		x = mix(x);
 		int64_t ent = ents[x % (uint64_t)nent];

@@ -140,11 +140,12 @@ static int load_tags(struct db *db, struct arena *a, struct ent_tag *tags, int m
 	return n;
 }
 
-/* Make row i (0-based) of the generated set. */
-static void make_row(struct arena *a, long i, const struct county *counties, int ncounties,
-		     const struct ent_tag *tags, int ntags, struct ent_rec *rec)
+/* Make row i (0-based) of the generated set; seed (tiejian demo --seed, 0 by default) varies
+ * everything drawn at random, while names and codes stay distinct. */
+static void make_row(struct arena *a, long i, uint64_t seed, const struct county *counties,
+		     int ncounties, const struct ent_tag *tags, int ntags, struct ent_rec *rec)
 {
-	struct rnd r = {(uint64_t)i * 2654435761ULL + 17};
+	struct rnd r = {(uint64_t)i * 2654435761ULL + 17 + seed * 0x9e3779b97f4a7c15ULL};
 	memset(rec, 0, sizeof(*rec));
 	const struct county *cty = &counties[pick(&r, (unsigned)ncounties)];
 	/* a distinct brand and industry word for each row while the combinations last */
@@ -240,7 +241,7 @@ enum status enterprises_demo_generate(struct app *app, struct db *db, long n)
 		long row = existing + i; /* more rows continue the sequence */
 		struct ent_rec rec;
 		if (row < (long)(sizeof(fixed) / sizeof(fixed[0]))) {
-			make_row(&a, row, counties, ncounties, tags, ntags, &rec);
+			make_row(&a, row, app->cfg->demo_seed, counties, ncounties, tags, ntags, &rec);
 			rec.name = fixed[row].name;
 			rec.region_code = fixed[row].region;
 			rec.industry_code = fixed[row].industry;
@@ -254,7 +255,7 @@ enum status enterprises_demo_generate(struct app *app, struct db *db, long n)
 				rec.tags[1] = tags[2];
 			}
 		} else {
-			make_row(&a, row, counties, ncounties, tags, ntags, &rec);
+			make_row(&a, row, app->cfg->demo_seed, counties, ncounties, tags, ntags, &rec);
 		}
 		int c;
 		for (c = 0; c < ncounties && strcmp(counties[c].code, rec.region_code) != 0; c++)

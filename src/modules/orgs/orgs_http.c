@@ -310,55 +310,50 @@ static enum status demo_insert(struct db *db, int64_t now, int64_t parent_id,
 	return st;
 }
 
-/* The province department, the city bureau with its sections, and a bureau (with an
- * enterprise-service section) for every county-level unit of the city in data/regions.csv. */
-static enum status orgs_demo(struct app *app, struct db *db)
+static const char *const city_sections[][2] = {
+	{"01", "办公室"},           {"02", "运行监测协调科"}, {"03", "企业服务科"},
+	{"04", "产业发展科"},       {"05", "民营经济科"},     {"06", "督查室"},
+	{"07", "信息化推进科"},
+};
+
+/* A city bureau with its sections, and a bureau (with an enterprise-service section) for every
+ * county-level unit of the city in data/regions.csv. */
+static enum status demo_city(struct db *db, int64_t now, int64_t province_id,
+			     const char *province_path, const char *city_code,
+			     const char *city_name, int sort, int64_t *city_id_out)
 {
-	static const char *const city_sections[][2] = {
-		{"01", "办公室"},           {"02", "运行监测协调科"}, {"03", "企业服务科"},
-		{"04", "产业发展科"},       {"05", "民营经济科"},     {"06", "督查室"},
-		{"07", "信息化推进科"},
-	};
-	int64_t now = app_now(app), province_id, city_id, n = 0;
-	char province_path[64], city_path[64], path[64], code[40];
-	enum status st;
-	if ((st = db_int1(db, &SQL_ORGS_ANY, DB_NOARGS, &n)))
-		return st;
-	if (n > 0) {
-		log_info("demo: orgs already present, leaving them");
-		return ST_OK;
-	}
+	char city_path[64], path[64], code[40], name[160];
+	int64_t city_id;
 	const struct embedded_file *f = embed_find("data/regions.csv");
 	if (!f)
 		return ST_INTERNAL;
-	if ((st = demo_insert(db, now, 0, NULL, DEMO_PROVINCE, "黑龙江省工业和信息化厅",
-			      "province", DEMO_PROVINCE, 0, &province_id, province_path,
-			      sizeof(province_path))) ||
-	    (st = demo_insert(db, now, province_id, province_path, DEMO_CITY,
-			      "齐齐哈尔市工业和信息化局", "city", DEMO_CITY, 0, &city_id, city_path,
-			      sizeof(city_path))))
+	snprintf(name, sizeof(name), "%s工业和信息化局", city_name);
+	enum status st = demo_insert(db, now, province_id, province_path, city_code, name, "city",
+				     city_code, sort, &city_id, city_path, sizeof(city_path));
+	if (st)
 		return st;
 	for (size_t i = 0; i < sizeof(city_sections) / sizeof(city_sections[0]); i++) {
-		snprintf(code, sizeof(code), "%s-%s", DEMO_CITY, city_sections[i][0]);
+		snprintf(code, sizeof(code), "%s-%s", city_code, city_sections[i][0]);
 		if ((st = demo_insert(db, now, city_id, city_path, code, city_sections[i][1],
-				      "department", DEMO_CITY, (int)i + 1, NULL, path,
+				      "department", city_code, (int)i + 1, NULL, path,
 				      sizeof(path))))
 			return st;
 	}
 	/* code,name,level,parent_code */
 	struct csv csv;
 	csv_init(&csv, f->data, f->len, 256);
-	int sort = 100;
+	int county_sort = 100;
 	while ((st = csv_next(&csv)) == ST_OK) {
 		if (csv.nfields != 4 || strcmp(csv.field[2], "county") != 0 ||
-		    strcmp(csv.field[3], DEMO_CITY) != 0)
+		    strcmp(csv.field[3], city_code) != 0)
 			continue;
-		char name[160], county_path[64];
+		char county_path[64];
 		int64_t county_id;
 		const char *region = csv.field[0];
 		snprintf(name, sizeof(name), "%s工业和信息化局", csv.field[1]);
 		if ((st = demo_insert(db, now, city_id, city_path, region, name, "county", region,
-				      sort++, &county_id, county_path, sizeof(county_path))))
+				      county_sort++, &county_id, county_path,
+				      sizeof(county_path))))
 			break;
 		snprintf(code, sizeof(code), "%s-01", region);
 		if ((st = demo_insert(db, now, county_id, county_path, code, "企业服务股",
@@ -368,9 +363,81 @@ static enum status orgs_demo(struct app *app, struct db *db)
 	csv_release(&csv);
 	if (st != ST_NOT_FOUND)
 		return st ? st : ST_INTERNAL;
+	if (city_id_out)
+		*city_id_out = city_id;
+	return ST_OK;
+}
+
+/* The rest of the province, for `tiejian demo --users N` (the benchmark's users are spread
+ * over a province): the bureaus of the province's other cities, shaped as the demo city's.
+ * Added once; the demo city's enterprises and appeals stay where they are. */
+static enum status demo_province(struct app *app, struct db *db)
+{
+	int64_t province_id, other;
+	char province_path[64];
+	enum status st = orgs_id_by_code(db, DEMO_PROVINCE, &province_id);
+	if (st)
+		return st;
+	if (orgs_id_by_code(db, "230100", &other) == ST_OK)
+		return ST_OK; /* already there */
+	if ((st = orgs_child_path(NULL, province_id, province_path, sizeof(province_path))))
+		return st;
+	const struct embedded_file *f = embed_find("data/regions.csv");
+	if (!f)
+		return ST_INTERNAL;
+	int64_t now = app_now(app);
+	int sort = 1, ncities = 0;
+	struct csv csv;
+	csv_init(&csv, f->data, f->len, 256);
+	/* the cities first (demo_city reads the file again for each one's counties) */
+	char cities[16][2][64];
+	while ((st = csv_next(&csv)) == ST_OK) {
+		if (csv.nfields != 4 || strcmp(csv.field[2], "prefecture") != 0 ||
+		    strcmp(csv.field[3], DEMO_PROVINCE) != 0 || strcmp(csv.field[0], DEMO_CITY) == 0 ||
+		    ncities == 16)
+			continue;
+		snprintf(cities[ncities][0], sizeof(cities[0][0]), "%s", csv.field[0]);
+		snprintf(cities[ncities][1], sizeof(cities[0][1]), "%s", csv.field[1]);
+		ncities++;
+	}
+	csv_release(&csv);
+	if (st != ST_NOT_FOUND)
+		return st ? st : ST_INTERNAL;
+	st = ST_OK;
+	for (int i = 0; !st && i < ncities; i++)
+		st = demo_city(db, now, province_id, province_path, cities[i][0], cities[i][1],
+			       sort++, NULL);
+	if (st)
+		return st;
 	struct audit_actor who = {0, "demo", NULL, "local", NULL};
-	return audit_append(db, &who, now, "org", city_id, "demo_load",
-			    json_pack("{s:s}", "city", "齐齐哈尔市"), true);
+	return audit_append(db, &who, now, "org", province_id, "demo_load",
+			    json_pack("{s:i}", "cities", ncities), true);
+}
+
+/* The province department and the demo city (齐齐哈尔市); with --users, the province's other
+ * cities too. */
+static enum status orgs_demo(struct app *app, struct db *db)
+{
+	int64_t now = app_now(app), province_id, city_id, n = 0;
+	char province_path[64];
+	enum status st;
+	if ((st = db_int1(db, &SQL_ORGS_ANY, DB_NOARGS, &n)))
+		return st;
+	if (n > 0) {
+		log_info("demo: orgs already present, leaving them");
+	} else {
+		if ((st = demo_insert(db, now, 0, NULL, DEMO_PROVINCE, "黑龙江省工业和信息化厅",
+				      "province", DEMO_PROVINCE, 0, &province_id, province_path,
+				      sizeof(province_path))) ||
+		    (st = demo_city(db, now, province_id, province_path, DEMO_CITY, "齐齐哈尔市", 0,
+				    &city_id)))
+			return st;
+		struct audit_actor who = {0, "demo", NULL, "local", NULL};
+		if ((st = audit_append(db, &who, now, "org", city_id, "demo_load",
+				       json_pack("{s:s}", "city", "齐齐哈尔市"), true)))
+			return st;
+	}
+	return app->cfg->demo_users > 0 ? demo_province(app, db) : ST_OK;
 }
 
 static const struct route orgs_routes[] = {

@@ -704,15 +704,9 @@ static const struct {
 };
 #define DEMO_PASSWORD "Demo@2026"
 
-static enum status users_demo(struct app *app, struct db *db)
+static enum status users_demo_fixed(struct app *app, struct db *db, const char *hash)
 {
-	int64_t n;
-	enum status st = db_int1(db, &SQL_USERS_ANY_DEMO, DB_NOARGS, &n);
-	if (st || n > 0)
-		return st;
-	char hash[crypto_pwhash_STRBYTES];
-	if ((st = auth_password_hash(app, DEMO_PASSWORD, hash, sizeof(hash))))
-		return st;
+	enum status st;
 	int64_t now = app_now(app);
 	for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
 		int64_t org_id, ent_id = 0, uid, role_id;
@@ -733,26 +727,137 @@ static enum status users_demo(struct app *app, struct db *db)
 					  db_int(now)),
 				  &uid)))
 			return st;
-		struct role_row role;
-		struct request *none = NULL;
-		(void)none;
 		if ((st = db_int1(db, &SQL_ROLES_GET_BY_CODE, DB_ARGS(db_text(demo_users[i].role)),
 				  &role_id)) ||
 		    (st = db_exec(db, &SQL_USERS_ADD_ROLE, DB_ARGS(db_int(uid), db_int(role_id)),
 				  NULL)))
 			return st;
-		(void)role;
 	}
-	/* Demo accounts keep their documented password: no forced change. */
-	static const struct sql SQL_DEMO_NO_CHANGE =
-		SQL("UPDATE users SET must_change_password = 0");
-	if ((st = db_exec(db, &SQL_DEMO_NO_CHANGE, DB_NOARGS, NULL)))
-		return st;
 	struct audit_actor who = {0, "demo", NULL, "local", NULL};
 	return audit_append(db, &who, now, "user", 0, "demo_load",
 			    json_pack("{s:I}", "count",
 				      (json_int_t)(sizeof(demo_users) / sizeof(demo_users[0]))),
 			    true);
+}
+
+/* splitmix64: the generated users are a function of their number and the seed. */
+static uint64_t demo_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* tiejian demo --users N: n more users named user00001..., spread over every org of the
+ * province; most are cadres and handlers, some leaders, supervisors and statisticians, and
+ * one in ten speaks for an enterprise (in that enterprise's org). All share one password
+ * hash (Argon2id is slow on purpose; one hash serves them all). */
+static enum status users_demo_generate(struct app *app, struct db *db, const char *hash,
+				       long n)
+{
+	static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄",
+					       "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+					       "何", "林", "高", "罗", "郑", "梁", "谢", "宋"};
+	static const char *const given[] = {"建国", "志强", "秀英", "海涛", "丽娟", "振华", "晓明",
+					    "春梅", "立新", "红霞", "永刚", "文博", "静", "磊",
+					    "敏", "伟", "洋", "婷", "鹏飞", "国庆", "淑珍", "俊杰"};
+	/* role codes by weight: cadre 45, handler 30, leader 5, supervisor 5, statistician 5,
+	 * enterprise 10 (of 100) */
+	static const struct {
+		const char *code;
+		int weight;
+	} roles[] = {{"cadre", 45},     {"handler", 30},      {"leader", 5},
+		     {"supervisor", 5}, {"statistician", 5}, {"enterprise", 10}};
+	int64_t role_ids[6];
+	enum status st = ST_OK;
+	for (size_t i = 0; !st && i < 6; i++)
+		st = db_int1(db, &SQL_ROLES_GET_BY_CODE, DB_ARGS(db_text(roles[i].code)),
+			     &role_ids[i]);
+	int64_t existing = 0, norgs = 0, nents = 0, now = app_now(app);
+	if (st || (st = db_int1(db, &SQL_USERS_DEMO_GENERATED, DB_NOARGS, &existing)))
+		return st;
+	int64_t *orgs = malloc(4096 * sizeof(*orgs));
+	int64_t(*ents)[2] = malloc(200000 * sizeof(*ents));
+	if (!orgs || !ents) {
+		free(orgs);
+		free(ents);
+		return ST_NOMEM;
+	}
+	struct db_res *r = db_query(db, &SQL_USERS_DEMO_ORGS, DB_NOARGS);
+	while (db_next(r) && norgs < 4096)
+		orgs[norgs++] = db_col_int(r, 0);
+	if (!(st = db_done(r))) {
+		r = db_query(db, &SQL_USERS_DEMO_ENTERPRISES, DB_ARGS(db_int(200000)));
+		while (db_next(r) && nents < 200000) {
+			ents[nents][0] = db_col_int(r, 0);
+			ents[nents][1] = db_col_int(r, 1);
+			nents++;
+		}
+		st = db_done(r);
+	}
+	if (!st && !norgs)
+		st = ST_NOT_FOUND;
+	for (long i = 0; !st && i < n; i++) {
+		long row = existing + i + 1;
+		uint64_t x = demo_mix((uint64_t)row * 0x632be59bd9b4e019ULL +
+				      (uint64_t)app->cfg->demo_seed * 0x9e3779b97f4a7c15ULL);
+		int w = (int)(x % 100);
+		size_t k = 0;
+		while (k < 5 && w >= roles[k].weight)
+			w -= roles[k++].weight;
+		x = demo_mix(x);
+		int64_t org = orgs[x % (uint64_t)norgs], ent = 0;
+		if (strcmp(roles[k].code, "enterprise") == 0) {
+			if (!nents) /* no enterprises to speak for: a cadre instead */
+				k = 0;
+			else {
+				x = demo_mix(x);
+				ent = ents[x % (uint64_t)nents][0];
+				org = ents[x % (uint64_t)nents][1];
+			}
+		}
+		char username[32], name[32];
+		snprintf(username, sizeof(username), "user%05ld", row);
+		x = demo_mix(x);
+		snprintf(name, sizeof(name), "%s%s", surnames[x % COUNT_OF(surnames)],
+			 given[(x >> 16) % COUNT_OF(given)]);
+		int64_t uid;
+		if ((st = db_int1(db, &SQL_USERS_INSERT,
+				  DB_ARGS(db_text(username), db_text(name), db_int(org),
+					  db_id_or_null(ent), db_null(), db_text(hash), db_int(now)),
+				  &uid)))
+			break;
+		st = db_exec(db, &SQL_USERS_ADD_ROLE, DB_ARGS(db_int(uid), db_int(role_ids[k])),
+			     NULL);
+	}
+	free(orgs);
+	free(ents);
+	if (st)
+		return st;
+	struct audit_actor who = {0, "demo", NULL, "local", NULL};
+	return audit_append(db, &who, now, "user", 0, "demo_generate",
+			    json_pack("{s:I}", "count", (json_int_t)n), true);
+}
+
+static enum status users_demo(struct app *app, struct db *db)
+{
+	int64_t n;
+	enum status st = db_int1(db, &SQL_USERS_ANY_DEMO, DB_NOARGS, &n);
+	if (st || (n > 0 && app->cfg->demo_users <= 0))
+		return st;
+	char hash[crypto_pwhash_STRBYTES];
+	if ((st = auth_password_hash(app, DEMO_PASSWORD, hash, sizeof(hash))))
+		return st;
+	if (n == 0 && (st = users_demo_fixed(app, db, hash)))
+		return st;
+	if (app->cfg->demo_users > 0) {
+		log_info("demo: generating %ld users", app->cfg->demo_users);
+		if ((st = users_demo_generate(app, db, hash, app->cfg->demo_users)))
+			return st;
+	}
+	/* Demo accounts keep their documented password: no forced change. */
+	return db_exec(db, &SQL_USERS_DEMO_NO_CHANGE, DB_NOARGS, NULL);
 }
 
 void users_demo_print_logins(FILE *out)

@@ -67,3 +67,11 @@ const struct sql SQL_ROLES_UPDATE =
 const struct sql SQL_ROLES_CLEAR_PERMS = SQL("DELETE FROM role_perms WHERE role_id = $1");
 const struct sql SQL_ROLES_ADD_PERM = SQL("INSERT INTO role_perms (role_id, perm) VALUES ($1, $2)");
 const struct sql SQL_USERS_ANY_DEMO = SQL("SELECT COUNT(*) FROM users");
+/* tiejian demo --users N: the generated users so far, the orgs and enterprises to spread them
+ * over, and the documented password kept (no forced change: demo accounts only). */
+const struct sql SQL_USERS_DEMO_GENERATED =
+	SQL("SELECT COUNT(*) FROM users WHERE username LIKE 'user%'");
+const struct sql SQL_USERS_DEMO_ORGS = SQL("SELECT id, kind FROM orgs ORDER BY id");
+const struct sql SQL_USERS_DEMO_ENTERPRISES =
+	SQL("SELECT id, org_id FROM enterprises ORDER BY id LIMIT $1");
+const struct sql SQL_USERS_DEMO_NO_CHANGE = SQL("UPDATE users SET must_change_password = 0");
