@@ -1,4 +1,5 @@
 /* sqlite.c: the embedded SQLite backend of db.h (WAL, synchronous=FULL, statement cache). */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -25,6 +26,7 @@ struct sq_db {
 	struct sq_stmt **buckets;
 	size_t nbuckets;
 	size_t count;
+	int trace_fd; /* TIEJIAN_SQL_TRACE: the statement log, or -1 */
 };
 
 static enum status map_rc(int rc)
@@ -315,6 +317,42 @@ static void sq_global(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The statement log (bench/run.sh reads it to replay a request's statements in bench/ceiling):
+ * with TIEJIAN_SQL_TRACE=FILE in the environment, every statement a connection runs is appended
+ * to FILE as one line: its text, a tab, and the same text with the bound values in place
+ * (sqlite3_expanded_sql), line breaks turned into spaces. Each line goes out in one write() on
+ * an O_APPEND descriptor, so the lines of concurrent connections do not mix. For measuring
+ * only: values go to the file as they are, passwords' hashes and tokens included. */
+static int sq_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	struct sq_db *d = ctx;
+	const char *text = x;
+	if (type != SQLITE_TRACE_STMT || (text && text[0] == '-' && text[1] == '-'))
+		return 0; /* a trigger's statement: part of the one that fired it */
+	const char *sql = sqlite3_sql(p);
+	char *expanded = sqlite3_expanded_sql(p);
+	if (!sql || !expanded) {
+		sqlite3_free(expanded);
+		return 0;
+	}
+	size_t n1 = strlen(sql), n2 = strlen(expanded);
+	char *line = malloc(n1 + n2 + 2);
+	if (line) {
+		memcpy(line, sql, n1);
+		line[n1] = '\t';
+		memcpy(line + n1 + 1, expanded, n2);
+		for (size_t i = 0; i < n1 + n2 + 1; i++)
+			if (line[i] == '\n' || line[i] == '\r' || (line[i] == '\t' && i != n1))
+				line[i] = ' ';
+		line[n1 + n2 + 1] = '\n';
+		ssize_t w = write(d->trace_fd, line, n1 + n2 + 2);
+		(void)w; /* a lost line only shortens the log */
+		free(line);
+	}
+	sqlite3_free(expanded);
+	return 0;
+}
+
 static enum status sq_open(const char *url, struct db **out, char *err, size_t errlen)
 {
 	pthread_once(&sq_once, sq_global);
@@ -340,6 +378,13 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 		return ST_UNAVAILABLE;
 	}
 	sqlite3_extended_result_codes(d->h, 1);
+	d->trace_fd = -1;
+	const char *trace = getenv("TIEJIAN_SQL_TRACE");
+	if (trace && *trace) {
+		d->trace_fd = open(trace, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (d->trace_fd >= 0)
+			sqlite3_trace_v2(d->h, SQLITE_TRACE_STMT, sq_trace, d);
+	}
 	/* busy_timeout first: switching to WAL itself may wait for another connection */
 	enum status st = pragma(d, "PRAGMA busy_timeout=10000");
 	if (!st)
@@ -351,6 +396,8 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 	if (st) {
 		snprintf(err, errlen, "cannot set up %s: %s", url, d->base.errmsg);
 		sqlite3_close(d->h);
+		if (d->trace_fd >= 0)
+			close(d->trace_fd);
 		free(d->buckets);
 		free(d);
 		return st;
@@ -372,6 +419,8 @@ static void sq_close(struct db *db)
 	free(d->buckets);
 	if (sqlite3_close(d->h) != SQLITE_OK)
 		sqlite3_close_v2(d->h);
+	if (d->trace_fd >= 0)
+		close(d->trace_fd);
 	free(d);
 }
 
