@@ -1,4 +1,5 @@
-/* test_str.c: the capped string buffer, CSV output quoting, spans, integer parsing, UTF-8. */
+/* test_str.c: the capped string buffer, CSV output quoting, spans, integer parsing, UTF-8, and
+ * JSON values written straight into a buffer (read back by jansson). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -6,6 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "http/jsonw.h"
 #include "lib/arena.h"
 #include "lib/csv.h"
 #include "lib/str.h"
@@ -627,6 +631,52 @@ static void like_escaping(void **state)
 	arena_release(&a);
 }
 
+/* ---- the JSON writer (http/jsonw.h), read back by jansson -------------------------------- */
+
+static void json_writer_reads_back(void **state)
+{
+	(void)state;
+	char text[64];
+	size_t n = 0;
+	for (int c = 1; c < 0x20; c++)
+		text[n++] = (char)c;
+	memcpy(text + n, "\"\\/铁肩\x7f", 10);
+	n += 10;
+	text[n] = 0;
+	struct str s;
+	str_init(&s, 0);
+	str_putc(&s, '{');
+	js_key(&s, "t", true), js_str(&s, text);
+	js_key(&s, "null", false), js_str(&s, NULL);
+	js_key(&s, "min", false), js_int(&s, INT64_MIN);
+	js_key(&s, "max", false), js_int(&s, INT64_MAX);
+	js_key(&s, "zero", false), js_int(&s, 0);
+	js_key(&s, "yes", false), js_bool(&s, true);
+	js_key(&s, "when", false), js_time(&s, 1793059200);
+	js_key(&s, "never", false), js_time(&s, 0);
+	js_key(&s, "ref", false), js_ref(&s, 7, "齐齐哈尔");
+	js_key(&s, "noref", false), js_ref(&s, 0, "x");
+	str_putc(&s, '}');
+	assert_true(str_ok(&s));
+	json_error_t err;
+	json_t *o = json_loads(s.p, JSON_REJECT_DUPLICATES, &err);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "t")), text);
+	assert_true(json_is_null(json_object_get(o, "null")));
+	assert_true(json_integer_value(json_object_get(o, "min")) == INT64_MIN);
+	assert_true(json_integer_value(json_object_get(o, "max")) == INT64_MAX);
+	assert_int_equal(json_integer_value(json_object_get(o, "zero")), 0);
+	assert_true(json_is_true(json_object_get(o, "yes")));
+	assert_string_equal(json_string_value(json_object_get(o, "when")), "2026-10-27T00:00:00Z");
+	assert_true(json_is_null(json_object_get(o, "never")));
+	json_t *ref = json_object_get(o, "ref");
+	assert_int_equal(json_integer_value(json_object_get(ref, "id")), 7);
+	assert_string_equal(json_string_value(json_object_get(ref, "name")), "齐齐哈尔");
+	assert_true(json_is_null(json_object_get(o, "noref")));
+	json_decref(o);
+	str_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +694,7 @@ int main(void)
 		cmocka_unit_test(utf8_every_code_point),
 		cmocka_unit_test(utf8_in_text),
 		cmocka_unit_test(like_escaping),
+		cmocka_unit_test(json_writer_reads_back),
 	};
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include "app/module.h"
 #include "auth/principal.h"
 #include "http/input.h"
+#include "http/jsonw.h"
 #include "lib/fault.h"
 #include "lib/log.h"
 #include "modules/appeals/appeals_internal.h"
@@ -236,75 +237,6 @@ json_t *appeal_json(struct request *req, struct appeal_ctx *cx, const struct app
 /* ---- list rows, written straight into one buffer (the queue is the hot path: building and
  * dumping a JSON tree per row cost four fifths of a page) ---------------------------------- */
 
-static void js_str(struct str *s, const char *v)
-{
-	if (!v) {
-		str_puts(s, "null");
-		return;
-	}
-	str_putc(s, '"');
-	const char *run = v;
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		str_append(s, run, (size_t)(p - run));
-		if (c == '"' || c == '\\') {
-			str_putc(s, '\\');
-			str_putc(s, (char)c);
-		} else {
-			str_appendf(s, "\\u%04x", c);
-		}
-		run = p + 1;
-	}
-	str_puts(s, run);
-	str_putc(s, '"');
-}
-
-static void js_int(struct str *s, int64_t v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	str_append(s, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-/* "key": with the comma before it unless it is the first member */
-static void js_key(struct str *s, const char *key, bool first)
-{
-	if (!first)
-		str_putc(s, ',');
-	str_putc(s, '"');
-	str_puts(s, key);
-	str_puts(s, "\":");
-}
-
-static void js_time(struct str *s, int64_t t)
-{
-	char buf[DATE_TS_TEXT_SIZE];
-	if (!t || date_ts_format(t, buf, sizeof(buf)))
-		str_puts(s, "null");
-	else
-		js_str(s, buf);
-}
-
-static void js_ref(struct str *s, int64_t id, const char *name)
-{
-	if (!id) {
-		str_puts(s, "null");
-		return;
-	}
-	str_puts(s, "{\"id\":");
-	js_int(s, id);
-	str_puts(s, ",\"name\":");
-	js_str(s, name);
-	str_putc(s, '}');
-}
-
 /* A row of LIST_COLUMNS as a JSON object without its closing brace (the caller may add
  * members). *colour_out (optional) receives its colour, *due_out its due date. */
 static void list_row(struct str *s, struct db_res *r, const char *today, const char *yellow_until,
@@ -358,17 +290,6 @@ static void list_row(struct str *s, struct db_res *r, const char *today, const c
 	}
 }
 
-/* Reply with the buffer (its bytes handed to the request); 500 if it ran out. */
-static enum status reply_str(struct request *req, struct str *s)
-{
-	size_t len;
-	char *body = str_steal(s, &len);
-	if (!body || arena_defer(&req->arena, free, body)) {
-		free(body);
-		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
-	}
-	return reply_raw(req, 200, "application/json; charset=utf-8", body, len);
-}
 
 /* The last date that is still "due soon": today plus the configured working days. */
 static enum status yellow_until(struct appeal_ctx *cx, const char **out)

@@ -1,0 +1,31 @@
+/* jsonw.h: JSON written straight into a str, for the hot answers (the appeal queue, /me), where
+ * building a jansson tree and dumping it cost more than the query. The caller writes the
+ * punctuation of objects and arrays; these write one value each, escaped. Text from the
+ * database and from validated input is UTF-8 already; the writer escapes ", \ and controls. */
+#ifndef TIEJIAN_JSONW_H
+#define TIEJIAN_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/status.h"
+#include "lib/str.h"
+
+struct request;
+
+/* A string, or null when v is NULL. */
+void js_str(struct str *s, const char *v);
+void js_int(struct str *s, int64_t v);
+void js_bool(struct str *s, bool v);
+/* "key": with the comma before it unless it is the first member */
+void js_key(struct str *s, const char *key, bool first);
+/* A time as RFC 3339 UTC text, or null when t is 0. */
+void js_time(struct str *s, int64_t t);
+/* {"id":..,"name":..}, or null when id is 0. */
+void js_ref(struct str *s, int64_t id, const char *name);
+
+/* Reply 200 with the buffer as application/json (its bytes handed to the request); 500 if the
+ * buffer ran out of memory or past its cap. */
+enum status reply_str(struct request *req, struct str *s);
+
+#endif
