@@ -198,7 +198,7 @@ const struct sql SQL_TOKEN_REVOKE =
 const struct sql SQL_PRINCIPAL_ROLES =
 	SQL("SELECT r.code, r.name, r.scope, rp.perm FROM user_roles ur"
 	    " JOIN roles r ON r.id = ur.role_id LEFT JOIN role_perms rp ON rp.role_id = r.id"
-	    " WHERE ur.user_id = $1 ORDER BY r.id, rp.perm");
+	    " WHERE ur.user_id = $1 ORDER BY ur.role_id, rp.perm");
 /* The liaison scope: the enterprises the user is a liaison of today (the liaison module's
  * table, as SCOPE_PRED reads it). */
 const struct sql SQL_PRINCIPAL_LIAISONS =
