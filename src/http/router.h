@@ -18,13 +18,19 @@ enum route_flags {
 	ROUTE_NO_LOG = 4,      /* no access-log line (health checks, metrics scrapes) */
 };
 
+/* A second permission that also opens a route, in its flags: ROUTE_OR(PERM_APPEAL_ADMIN) on a
+ * list that both those who act and those who configure read. The request's scope is that of the
+ * permission the caller has (the route's own first). */
+#define ROUTE_OR(perm) ((unsigned)(perm) << 8)
+#define ROUTE_OR_PERM(flags) ((enum perm)((flags) >> 8))
+
 /* One row of a module's route table. pattern: "/api/v1/orgs/:id/children". */
 struct route {
 	const char *method;
 	const char *pattern;
 	handler_fn handler;
 	enum perm perm;
-	unsigned flags;
+	unsigned flags; /* enum route_flags, and ROUTE_OR() */
 };
 
 #define ROUTE_MAX_SEGMENTS 12

@@ -155,10 +155,15 @@ static enum status run_route(struct request *req)
 		if (req->user->must_change_password && !(rt->flags & ROUTE_PWCHANGE_OK))
 			return req_fail(req, ST_FORBIDDEN, "password_change_required",
 					"首次登录或密码已被重置，请先修改密码", NULL);
-		if (rt->perm != PERM_LOGIN && !permset_has(&req->user->perms, rt->perm))
+		enum perm granted = rt->perm;
+		enum perm also = ROUTE_OR_PERM(rt->flags);
+		if (granted != PERM_LOGIN && !permset_has(&req->user->perms, granted) && also &&
+		    permset_has(&req->user->perms, also))
+			granted = also;
+		if (granted != PERM_LOGIN && !permset_has(&req->user->perms, granted))
 			return req_fail(req, ST_FORBIDDEN, "permission_denied",
 					"您没有执行此操作的权限", NULL);
-		principal_scope(req->user, rt->perm, &req->scope);
+		principal_scope(req->user, granted, &req->scope);
 	} else if (method_mutates(req->method)) {
 		st = check_origin(req);
 		if (st)

@@ -97,7 +97,7 @@ function treeOf(flat) {
 /** The units to assign to (in use). */
 export function loadUnits(force = false) {
   if (!unitPending || force) {
-    const source = can('appeal.dispatch')
+    const source = can('appeal.dispatch') || can('appeal.admin')
       ? api.get('/api/v1/appeals/units').then((r) => r.items || [])
       : can('org.read')
         ? api.get('/api/v1/orgs/tree').then((r) => flatten(r.items || []))
