@@ -168,6 +168,12 @@ describe('side by side', { concurrency: true }, () => {
       const row = page.locator('[data-test="route-table"] tr', { hasText: '运输成本' });
       await row.waitFor();
       assert.match(await row.innerText(), /龙沙区/);
+      // what the form saved, said plainly if a pick went astray
+      const d0 = await apiAs(server.url, dispatcher.username, dispatcher.password);
+      const rule = ok(await d0.get('/api/v1/appeal-routes')).items.find((r) => r.category?.name === '运输成本');
+      assert.ok(rule, 'the rule is saved under 运输成本');
+      assert.equal(rule.region_code, '230202');
+      assert.equal(rule.lead_unit.name, '企业服务股');
       // the enterprise of 龙沙区 files a 物流成本 appeal: the rule's unit is suggested
       const ent = await apiAs(server.url, 'enterprise');
       const a = ok(await ent.post('/api/v1/appeals', { title: '冷链运输费用上涨', content: '冬季冷链运输费用上涨三成，请求协调。', category_id: await categoryId(ent, '0501') }), 201);
