@@ -142,6 +142,15 @@ run: deps
 	$(MAKE) all web
 	sh scripts/run-demo.sh $(BIN)
 
+# The benchmark (bench/README.md): SQLite by default, DB=postgres for a throwaway PostgreSQL.
+# bench/ceiling replays the hot paths' statements in a raw SQLite loop (the ceilings).
+$(B)/bench/ceiling: bench/ceiling.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs sqlite3 2>/dev/null)
+
+bench:
+	sh bench/run.sh --db $(or $(DB),sqlite)
+
 clean:
 	rm -rf build
 
