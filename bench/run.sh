@@ -20,6 +20,7 @@
 # BENCH_SEED (default 100000 / 10000 / 1000000 / 1), BENCH_SMALL=1 (5000 / 1000 / 20000,
 # 3-second runs: for trying the harness), BENCH_REGEN=1 (generate again even when cached),
 # BENCH_KEEP=1 (keep the work folder: wrk's output, the captured statements, the server's log).
+# shellcheck disable=SC2015,SC2016,SC2034,SC2154 # kill || true; Markdown backquotes; HWM_* read by eval
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -74,7 +75,7 @@ make --no-print-directory -s all "$CEILING"
 mkdir -p "$OUT"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiejian-bench.XXXXXX")
-SERVER_PID= NGINX_PID= PG_DIR=
+SERVER_PID='' NGINX_PID='' PG_DIR=''
 cleanup() {
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
 	[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
@@ -164,6 +165,7 @@ P_ESEARCH="/api/v1/enterprises?q=$(enc 机械制造)&page_size=20"
 if [ "$KIND" = sqlite ]; then
 	THREADS=1 # one connection: its caches are warm after the first request
 	start_server TIEJIAN_SQL_TRACE="$WORK/trace"
+	# shellcheck disable=SC2046 # "COOKIE CSRF": two words
 	set -- $(login leader)
 	C_COOKIE=$1
 	# capture LABEL PATH: the reads of the path's second request, less what every request of
@@ -255,8 +257,10 @@ NGINX_RPS=$(rps nginx)
 
 THREADS=${BENCH_SERVER_THREADS:-$CONN}
 start_server
+# shellcheck disable=SC2046 # "COOKIE CSRF": two words
 set -- $(login leader)
 CITY_COOKIE=$1
+# shellcheck disable=SC2046 # "COOKIE CSRF": two words
 set -- $(login handler)
 H_COOKIE=$1 H_CSRF=$2
 # the county's operating enterprises (up to 1,000) and a subcategory, for filing
