@@ -7,6 +7,7 @@
 #   make san        unit and API tests under ASan + UBSan
 #   make tsan       API tests under ThreadSanitizer
 #   make bench      benchmarks (bench/README.md)
+#   make bench-peer Request Tracker 5 beside tiejian, same machine (bench/peer.md)
 #   make fuzz       libFuzzer targets, each for a while
 
 CC      ?= gcc
@@ -156,6 +157,11 @@ clean:
 
 format:
 	clang-format -i $(SRCS) $(UNIT_SRCS)
+
+# Request Tracker 5 (installed from Debian if missing) beside tiejian, same machine, same run
+# (bench/peer.md); the table goes to build/bench/peer.md.
+bench-peer: $(BIN)
+	TIEJIAN_BIN=$(BIN) sh bench/peer.sh
 
 -include $(shell find build/$(VARIANT) -name '*.d' 2>/dev/null)
 include fuzz/fuzz.mk
