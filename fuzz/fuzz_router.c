@@ -63,10 +63,12 @@ static bool utf8_reference(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* A decimal reading of the span by other means: digits only (leading zeros allowed), no overflow. */
+/* A decimal reading of the span by other means: digits only (leading zeros allowed), no overflow,
+ * and, as span_to_i64 promises, no more than 23 characters in all (more than any int64 needs:
+ * refused rather than read). */
 static bool i64_reference(struct span v, int64_t *out)
 {
-	if (v.len == 0)
+	if (v.len == 0 || v.len > 23)
 		return false;
 	int64_t x = 0;
 	for (size_t i = 0; i < v.len; i++) {

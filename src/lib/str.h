@@ -57,7 +57,8 @@ char *like_escape(struct arena *a, const char *s);
 /* span helpers */
 bool span_eq(struct span a, const char *z);
 bool span_starts_with(struct span a, const char *z);
-/* Parse the whole span as a decimal int64 in [min, max]; false if anything is off. */
+/* Parse the whole span as a decimal int64 in [min, max]; false if anything is off (more than 23
+ * characters, leading zeros included, is off). */
 bool span_to_i64(struct span a, int64_t min, int64_t max, int64_t *out);
 /* Parse a NUL-terminated decimal int64 in [min, max]; false on junk or overflow. */
 bool str_to_i64(const char *z, int64_t min, int64_t max, int64_t *out);
