@@ -78,16 +78,30 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tiejian-peer.XXXXXX")
 RT_PID=
 TJ_PID=
-stop() { # stop PID: TERM, then KILL after 10 s (Starlet's master stops its workers on TERM)
+stop() { # stop PID: TERM, then KILL after 10 s
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null || return 0
 	i=0
 	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	kill -9 "$1" 2>/dev/null || true
-	wait "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true # only our own children can be waited for
+}
+# job CMD...: CMD in the background, waited for, so that INT or TERM stops the run at once (the
+# shell runs a trap only between commands, and a wait is one)
+JOB_PID=
+job() {
+	"$@" &
+	JOB_PID=$!
+	wait "$JOB_PID"
+	JOB_PID=
 }
 cleanup() {
-	stop "$RT_PID"
+	stop "$JOB_PID"
+	if [ -n "$RT_PID" ]; then
+		workers=$(ps -o pid= --ppid "$RT_PID" 2>/dev/null || true)
+		stop "$RT_PID"
+		for w in $workers; do stop "$w"; done
+	fi
 	stop "$TJ_PID"
 	rm -rf "$WORK"
 }
@@ -139,7 +153,9 @@ export RT_SITE_CONFIG RT_SITE_CONFIG_DIR
 start=$(date +%s)
 /usr/sbin/rt-setup-database --action init --skip-create >"$WORK/rt-setup.log" 2>&1 \
 	|| { tail -20 "$WORK/rt-setup.log" >&2; die "rt-setup-database failed"; }
-PEER_TICKETS=$N /usr/sbin/rt-setup-database --action insert --datafile "$PWD/bench/peer-load.pl" \
+PEER_TICKETS=$N
+export PEER_TICKETS
+job /usr/sbin/rt-setup-database --action insert --datafile "$PWD/bench/peer-load.pl" \
 	>>"$WORK/rt-setup.log" 2>&1 || { tail -20 "$WORK/rt-setup.log" >&2; die "loading RT's queue failed"; }
 got=$(sqlite3 "$WORK/rt/var/rt.db" "SELECT count(*) FROM Tickets t JOIN Queues q ON q.id = t.Queue WHERE q.Name = '企业诉求'")
 [ "$got" = "$N" ] || { tail -20 "$WORK/rt-setup.log" >&2; die "RT's queue has $got tickets, not $N"; }
@@ -177,7 +193,7 @@ RT_FIELDS="&fields=Subject,Status,Created,LastUpdated,Requestor"
 TJ_PORT=$(free_port)
 TJ_URL="http://127.0.0.1:$TJ_PORT"
 start=$(date +%s)
-"$BIN" demo --db "$WORK/tiejian.db" --enterprises "$E" --appeals "$N" >/dev/null 2>"$WORK/demo.log" \
+job "$BIN" demo --db "$WORK/tiejian.db" --enterprises "$E" --appeals "$N" >/dev/null 2>"$WORK/demo.log" \
 	|| { tail -20 "$WORK/demo.log" >&2; die "tiejian demo failed"; }
 echo "tiejian: demo city with $E enterprises and $N appeals in $(($(date +%s) - start)) s"
 "$BIN" serve --db "$WORK/tiejian.db" --listen "127.0.0.1:$TJ_PORT" --threads "$CONN" --no-access-log --no-jobs \
@@ -236,8 +252,8 @@ echo "RT search: $rt_found; tiejian queue: $tj_found"
 measure() {
 	name=$1
 	shift
-	[ "$WARM" -gt 0 ] && wrk -t"$WT" -c"$CONN" -d"${WARM}s" --timeout 30s "$@" >/dev/null
-	wrk -t"$WT" -c"$CONN" -d"${DUR}s" --timeout 30s --latency "$@" >"$WORK/$name.wrk"
+	[ "$WARM" -gt 0 ] && job wrk -t"$WT" -c"$CONN" -d"${WARM}s" --timeout 30s "$@" >/dev/null
+	job wrk -t"$WT" -c"$CONN" -d"${DUR}s" --timeout 30s --latency "$@" >"$WORK/$name.wrk"
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/$name.wrk")
 	p50=$(awk '$1 == "50%" { print $2 }' "$WORK/$name.wrk")
 	p99=$(awk '$1 == "99%" { print $2 }' "$WORK/$name.wrk")
