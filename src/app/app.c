@@ -100,4 +100,5 @@ void app_close(struct app *app)
 	metrics_free(app->metrics);
 	app->metrics = NULL;
 	sem_destroy(&app->pwhash_gate);
+	auth_release();
 }

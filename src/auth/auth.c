@@ -1,6 +1,8 @@
 /* auth.c: who is calling (session cookie or Bearer token), CSRF, passwords and tokens. */
 #include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <time.h>
 
@@ -77,8 +79,11 @@ enum status auth_init(struct app *app)
 	return ST_OK;
 }
 
+static void role_cache_clear(void);
+
 void auth_release(void)
 {
+	role_cache_clear();
 }
 
 /* ---- tokens -------------------------------------------------------------------------------- */
@@ -110,8 +115,7 @@ static const char *dup_col(struct request *req, struct db_res *r, int c)
 }
 
 /* Columns 0..13 of SQL_SESSION_LOOKUP / SQL_TOKEN_LOOKUP. */
-static struct principal *principal_from_row(struct request *req, struct db_res *r,
-					    bool *disabled)
+static struct principal *principal_from_row(struct request *req, struct db_res *r, bool *disabled)
 {
 	struct principal *u = arena_zalloc(&req->arena, sizeof(*u));
 	if (!u)
@@ -171,7 +175,7 @@ static enum status load_liaisons(struct request *req, struct db *db, struct prin
 	return ST_OK;
 }
 
-static enum status load_roles(struct request *req, struct db *db, struct principal *u)
+static enum status load_roles_db(struct request *req, struct db *db, struct principal *u)
 {
 	struct db_res *r = db_query(db, &SQL_PRINCIPAL_ROLES, DB_ARGS(db_int(u->user_id)));
 	while (db_next(r)) {
@@ -200,6 +204,147 @@ static enum status load_roles(struct request *req, struct db *db, struct princip
 	}
 	enum status st = db_done(r);
 	return st ? st : load_liaisons(req, db, u);
+}
+
+/* ---- the roles of a user, cached -------------------------------------------------------------
+ *
+ * Every authenticated request needs the caller's roles, permissions and liaison enterprises:
+ * reading them took two thirds of a trivial request. The session itself (logout, expiry, a
+ * disabled account) is read from the database every time; what is kept here is only what the
+ * roles query returns, per user, and it is used while
+ *   - no write transaction has committed in this process since it was read (so a change made
+ *     through this server shows at once), and
+ *   - it is younger than ROLE_CACHE_TTL_MS (a change made through another server sharing the
+ *     database shows within that time).
+ * A slot is one user's copy, under its own lock; a request copies it out into its arena. */
+
+#define ROLE_CACHE_SLOTS  256
+#define ROLE_CACHE_TTL_MS 2000
+
+struct role_copy {
+	int64_t user_id; /* 0: empty */
+	uint64_t generation;
+	int64_t loaded_ms;
+	struct principal sample; /* nroles, roles, perms, nliaison; strings and ids in blob */
+	char *blob;		 /* malloc'd: role codes and names, then the liaison ids */
+	size_t blob_len;
+};
+
+static struct role_copy role_cache[ROLE_CACHE_SLOTS];
+static pthread_mutex_t role_locks[16] = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+	PTHREAD_MUTEX_INITIALIZER,
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t role_slot(int64_t user_id)
+{
+	return (size_t)((uint64_t)user_id * 0x9E3779B97F4A7C15u >> 56) % ROLE_CACHE_SLOTS;
+}
+
+/* Copy the slot's roles into u (strings and ids into the request's arena). false: not there
+ * or no longer current. */
+static bool role_cache_get(struct request *req, struct principal *u, uint64_t generation)
+{
+	size_t i = role_slot(u->user_id);
+	pthread_mutex_t *lock = &role_locks[i % 16];
+	struct role_copy *c = &role_cache[i];
+	bool hit = false;
+	pthread_mutex_lock(lock);
+	if (c->user_id == u->user_id && c->generation == generation &&
+	    mono_ms() - c->loaded_ms < ROLE_CACHE_TTL_MS) {
+		char *blob = arena_alloc(&req->arena, c->blob_len ? c->blob_len : 1);
+		if (blob) {
+			memcpy(blob, c->blob, c->blob_len);
+			u->nroles = c->sample.nroles;
+			u->perms = c->sample.perms;
+			for (int k = 0; k < u->nroles; k++) {
+				u->roles[k] = c->sample.roles[k];
+				u->roles[k].code = blob + (c->sample.roles[k].code - c->blob);
+				u->roles[k].name = blob + (c->sample.roles[k].name - c->blob);
+			}
+			u->nliaison = c->sample.nliaison;
+			/* the ids are at the start of the blob (see role_cache_put) */
+			u->liaison_ids = u->nliaison ? (const int64_t *)(void *)blob : NULL;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(lock);
+	return hit;
+}
+
+/* Keep what the database answered (read when the generation was `generation`). A copy that
+ * cannot be made is simply not kept. */
+static void role_cache_put(const struct principal *u, uint64_t generation, int64_t loaded_ms)
+{
+	size_t len = u->nliaison * sizeof(int64_t); /* ids first: they want 8-byte alignment */
+	for (int k = 0; k < u->nroles; k++)
+		len += strlen(u->roles[k].code) + strlen(u->roles[k].name) + 2;
+	char *blob = malloc(len ? len : 1);
+	if (!blob)
+		return;
+	struct principal sample = { 0 };
+	sample.nroles = u->nroles;
+	sample.perms = u->perms;
+	sample.nliaison = u->nliaison;
+	size_t at = 0;
+	if (u->nliaison) {
+		memcpy(blob, u->liaison_ids, u->nliaison * sizeof(int64_t));
+		sample.liaison_ids = (const int64_t *)(void *)blob;
+		at = u->nliaison * sizeof(int64_t);
+	}
+	for (int k = 0; k < u->nroles; k++) {
+		sample.roles[k] = u->roles[k];
+		size_t n = strlen(u->roles[k].code) + 1;
+		memcpy(blob + at, u->roles[k].code, n);
+		sample.roles[k].code = blob + at;
+		at += n;
+		n = strlen(u->roles[k].name) + 1;
+		memcpy(blob + at, u->roles[k].name, n);
+		sample.roles[k].name = blob + at;
+		at += n;
+	}
+	size_t i = role_slot(u->user_id);
+	pthread_mutex_t *lock = &role_locks[i % 16];
+	struct role_copy *c = &role_cache[i];
+	pthread_mutex_lock(lock);
+	char *old = c->blob;
+	*c = (struct role_copy){ u->user_id, generation, loaded_ms, sample, blob, len };
+	pthread_mutex_unlock(lock);
+	free(old);
+}
+
+static void role_cache_clear(void)
+{
+	for (size_t i = 0; i < ROLE_CACHE_SLOTS; i++) {
+		pthread_mutex_lock(&role_locks[i % 16]);
+		free(role_cache[i].blob);
+		role_cache[i] = (struct role_copy){ 0 };
+		pthread_mutex_unlock(&role_locks[i % 16]);
+	}
+}
+
+static enum status load_roles(struct request *req, struct db *db, struct principal *u)
+{
+	/* the generation before the read: a commit during it makes the copy stale at once */
+	uint64_t generation = db_commit_generation();
+	if (role_cache_get(req, u, generation))
+		return ST_OK;
+	int64_t loaded = mono_ms();
+	enum status st = load_roles_db(req, db, u);
+	if (!st)
+		role_cache_put(u, generation, loaded);
+	return st;
 }
 
 static const char *cookie_name(const struct app *app)
@@ -258,8 +403,8 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	}
 	/* Keep the idle clock moving, but write at most once a minute per session. */
 	if (req->now - seen >= 60) {
-		st = db_exec(db, &SQL_SESSION_TOUCH, DB_ARGS(db_int(u->session_id), db_int(req->now)),
-			     NULL);
+		st = db_exec(db, &SQL_SESSION_TOUCH,
+			     DB_ARGS(db_int(u->session_id), db_int(req->now)), NULL);
 		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}
@@ -379,8 +524,7 @@ enum status auth_user_create(struct app *app, struct db *db, const char *usernam
 			     db_int(now)),
 		     &id);
 	if (st) {
-		snprintf(err, errlen,
-			 st == ST_CONFLICT ? "user %s already exists" : "database: %s",
+		snprintf(err, errlen, st == ST_CONFLICT ? "user %s already exists" : "database: %s",
 			 st == ST_CONFLICT ? username : db_errmsg(db));
 		goto out;
 	}
@@ -402,7 +546,7 @@ enum status auth_user_create(struct app *app, struct db *db, const char *usernam
 		}
 		json_array_append_new(role_list, json_string(roles[i]));
 	}
-	struct audit_actor who = {0, "cli", NULL, "local", NULL};
+	struct audit_actor who = { 0, "cli", NULL, "local", NULL };
 	st = audit_append(db, &who, now, "user", id, "create",
 			  json_pack("{s:s, s:s, s:o, s:b}", "username", username, "org", org_code,
 				    "roles", role_list, "must_change_password", must_change),
@@ -423,8 +567,7 @@ out:
 }
 
 enum status auth_user_set_password(struct app *app, struct db *db, const char *username,
-				   const char *password, bool must_change, char *err,
-				   size_t errlen)
+				   const char *password, bool must_change, char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	enum status st = auth_password_hash(app, password, hash, sizeof(hash));
@@ -437,21 +580,21 @@ enum status auth_user_set_password(struct app *app, struct db *db, const char *u
 		snprintf(err, errlen, "database: %s", db_errmsg(db));
 		return st;
 	}
-	st = db_int1(db, &SQL_USER_CLI_PASSWORD,
-		     DB_ARGS(db_text(username), db_text(hash), db_int(must_change ? 1 : 0),
-			     db_int(now)),
-		     &id);
+	st = db_int1(
+		db, &SQL_USER_CLI_PASSWORD,
+		DB_ARGS(db_text(username), db_text(hash), db_int(must_change ? 1 : 0), db_int(now)),
+		&id);
 	if (st == ST_NOT_FOUND)
 		snprintf(err, errlen, "no user %s", username);
 	else if (st)
 		snprintf(err, errlen, "database: %s", db_errmsg(db));
 	if (!st)
 		st = db_exec(db, &SQL_USER_CLI_KILL_SESSIONS, DB_ARGS(db_int(id)), NULL);
-	struct audit_actor who = {0, "cli", NULL, "local", NULL};
+	struct audit_actor who = { 0, "cli", NULL, "local", NULL };
 	if (!st)
 		st = audit_append(db, &who, now, "user", id, "set_password",
-				  json_pack("{s:s, s:b}", "username", username, "must_change_password",
-					    must_change),
+				  json_pack("{s:s, s:b}", "username", username,
+					    "must_change_password", must_change),
 				  true);
 	if (st) {
 		if (!*err)

@@ -143,6 +143,9 @@ enum status db_begin(struct db *db);
 enum status db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+/* How many write transactions this process has committed: a cache of what the database says
+ * (the roles of a user, say) is current while this has not moved since it was filled. */
+uint64_t db_commit_generation(void);
 
 /* Run a script of several statements (migrations). The text may use the tokens @ID@ (an
  * auto-assigned 64-bit primary key) and @BLOB@ (binary), expanded per dialect. */

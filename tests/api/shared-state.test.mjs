@@ -85,3 +85,51 @@ test('two servers on one database: sessions, lockout, rate limit and jobs are sh
 		assert.equal((await a.stop()).code, 0);
 	}
 });
+
+// Each process keeps a caller's roles for at most 2 seconds, and drops them at its own commits
+// (docs/operations.md): a role given through A is in force on A at the next request, and on B
+// within 2 seconds, both while the user's session stays the same.
+test('a role changed through one server: in force there at once, on the other within 2 seconds', async () => {
+	const a = await startServer();
+	let b;
+	try {
+		b = await startServer({ db: a.db, dir: a.dir, demo: false, keep: true });
+		const sec = await a.login('secadmin');
+		const users = (await sec.get('/api/v1/users?page_size=100')).json.items;
+		const uid = users.find((u) => u.username === 'statistician').id;
+		const onA = await a.login('statistician');
+		const onB = new Session(b.url);
+		onB.cookie = onA.cookie;
+		onB.csrf = onA.csrf;
+		const perms = async (s) => {
+			const r = await s.get('/api/v1/me');
+			assert.equal(r.status, 200, r.text);
+			return r.json.user.permissions;
+		};
+		// both servers have read the roles now (and keep them)
+		assert.ok(!(await perms(onA)).includes('appeal.supervise'));
+		assert.ok(!(await perms(onB)).includes('appeal.supervise'));
+
+		const r = await sec.put(`/api/v1/users/${uid}/roles`, { roles: ['statistician', 'supervisor'] });
+		assert.equal(r.status, 200, r.text);
+		assert.ok((await perms(onA)).includes('appeal.supervise'), 'at once on the server that wrote it');
+		const t0 = Date.now();
+		while (!(await perms(onB)).includes('appeal.supervise')) {
+			assert.ok(Date.now() - t0 < 2500, 'on the other server within 2 seconds');
+			await sleep(100);
+		}
+
+		// taken away again through B: at once on B, within 2 seconds on A
+		const back = await (await b.login('secadmin')).put(`/api/v1/users/${uid}/roles`, { roles: ['statistician'] });
+		assert.equal(back.status, 200, back.text);
+		assert.ok(!(await perms(onB)).includes('appeal.supervise'), 'at once on B');
+		const t1 = Date.now();
+		while ((await perms(onA)).includes('appeal.supervise')) {
+			assert.ok(Date.now() - t1 < 2500, 'on A within 2 seconds');
+			await sleep(100);
+		}
+	} finally {
+		await b?.stop();
+		await a.stop();
+	}
+});
