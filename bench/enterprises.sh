@@ -60,7 +60,8 @@ login() {
 	' "$URL" "$1"
 }
 CITY=$(login leader)
-COUNTY=$(login cadre)
+COUNTY=$(login handler) # 龙沙区工业和信息化局: its county's enterprises
+LIAISON=$(login cadre)  # a liaison cadre: the enterprises assigned to them
 
 # run LABEL COOKIE PATH: one wrk run; prints a table row
 TOTALS="$WORK/totals"
@@ -91,6 +92,7 @@ enc() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
 	run "city list filtered: county + size, newest first" "$CITY" "/api/v1/enterprises?region_code=230202&scale=small&sort=-updated&page_size=20"
 	run "city list filtered: manufacturing, 规上, by capital" "$CITY" "/api/v1/enterprises?industry_code=C&above_scale=true&sort=-capital&page_size=20"
 	run "county list, first page" "$COUNTY" "/api/v1/enterprises?page_size=20"
+	run "liaison's list, first page" "$LIAISON" "/api/v1/enterprises?page_size=20"
 	run "search, 1 character" "$CITY" "/api/v1/enterprises?q=$(enc 鹤)&page_size=20"
 	run "search, 2 characters" "$CITY" "/api/v1/enterprises?q=$(enc 龙沙)&page_size=20"
 	run "search, 2 characters (county scope)" "$COUNTY" "/api/v1/enterprises?q=$(enc 食品)&page_size=20"
