@@ -211,8 +211,7 @@ enum status http_local(struct app *app, const struct local_request *in, struct l
 	out->headers = response_headers(req);
 	st = out->headers ? ST_OK : ST_NOMEM;
 out:
-	if (req->db)
-		db_pool_put(app->pool, req->db);
+	req_db_release(req);
 	if (req->resp_fd >= 0)
 		close(req->resp_fd);
 	json_decref(req->err_extra);

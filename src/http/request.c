@@ -163,9 +163,19 @@ enum status req_db(struct request *req, struct db **out)
 			return req_fail(req, ST_UNAVAILABLE, "database_unavailable",
 					"数据库暂时不可用，请稍后再试", NULL);
 		}
+		req->db_queries_at = db_query_count(req->db);
 	}
 	*out = req->db;
 	return ST_OK;
+}
+
+void req_db_release(struct request *req)
+{
+	if (!req->db)
+		return;
+	req->db_queries += db_query_count(req->db) - req->db_queries_at;
+	db_pool_put(req->app->pool, req->db);
+	req->db = NULL;
 }
 
 void scope_filter(struct request *req, struct db_val args[SCOPE_NARGS])

@@ -51,6 +51,8 @@ struct request {
 	struct scope scope;     /* for the route's permission */
 
 	struct db *db; /* see req_db() */
+	unsigned long db_queries;    /* statements run for this request (the access log's queries=) */
+	unsigned long db_queries_at; /* the connection's count when the request took it */
 
 	/* response */
 	int http_status;
@@ -91,6 +93,8 @@ enum status req_json(struct request *req, json_t **out);
 
 /* The request's database connection, taken from the pool on first use (503 if none). */
 enum status req_db(struct request *req, struct db **out);
+/* Give the connection back to the pool, counting the statements the request ran on it. */
+void req_db_release(struct request *req);
 
 /* The five scope arguments for the route's permission (see SCOPE_PRED). */
 void scope_filter(struct request *req, struct db_val args[SCOPE_NARGS]);

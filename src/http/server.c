@@ -102,8 +102,7 @@ static struct request *request_new(struct app *app, struct MHD_Connection *conn,
 
 static void request_free(struct request *req)
 {
-	if (req->db)
-		db_pool_put(req->app->pool, req->db);
+	req_db_release(req);
 	if (req->resp_fd >= 0)
 		close(req->resp_fd);
 	json_decref(req->err_extra);
@@ -253,8 +252,7 @@ void server_dispatch(struct request *req)
 			log_error("rid=%s handler %s left a transaction open", req->id, req->path);
 			db_rollback(req->db);
 		}
-		db_pool_put(req->app->pool, req->db);
-		req->db = NULL;
+		req_db_release(req);
 	}
 	if (st) {
 		req->st = st;
@@ -397,10 +395,11 @@ static void log_access_line(struct request *req, int status, int64_t dur_ns)
 		 now.tv_nsec / 1000000);
 	int n = snprintf(line, sizeof(line),
 			 "ts=%s level=access rid=%s ip=%s method=%s path=\"%s\" route=\"%s\" "
-			 "status=%d dur_ms=%.2f user=%lld bytes=%zu\n",
+			 "status=%d dur_ms=%.2f user=%lld bytes=%zu queries=%lu\n",
 			 ts, req->id, req->ip, req->method, path,
 			 req->route ? req->route->pattern : "-", status, (double)dur_ns / 1e6,
-			 req->user ? (long long)req->user->user_id : 0LL, req->resp_len);
+			 req->user ? (long long)req->user->user_id : 0LL, req->resp_len,
+			 req->db_queries);
 	if (n > 0)
 		log_access(line, (unsigned long)((size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1));
 }
