@@ -163,6 +163,7 @@ static uint32_t dict_put(struct ent_index *ix, const char *p, size_t n)
 /* A sort key's value as SQLite compares it. */
 struct skey {
 	int cls; /* 0 NULL first, 1 number, 2 text, 3 blob, 4 NULL last */
+	uint64_t pre; /* integers: the value, ordered as unsigned; text: its first 8 bytes */
 	int64_t i;
 	double d;
 	bool real;
@@ -172,16 +173,15 @@ struct skey {
 	uint32_t row;
 };
 
-static int skey_cmp(const void *pa, const void *pb)
+/* The values alone, as ORDER BY compares them. */
+static int skey_val_cmp(const struct skey *a, const struct skey *b)
 {
-	const struct skey *a = pa, *b = pb;
 	if (a->cls != b->cls)
 		return a->cls < b->cls ? -1 : 1;
+	if (a->pre != b->pre && !a->real && !b->real) /* most comparisons end here */
+		return a->pre < b->pre ? -1 : 1;
 	if (a->cls == 1) {
-		if (!a->real && !b->real) {
-			if (a->i != b->i)
-				return a->i < b->i ? -1 : 1;
-		} else {
+		if (a->real || b->real) {
 			double x = a->real ? a->d : (double)a->i, y = b->real ? b->d : (double)b->i;
 			if (x != y)
 				return x < y ? -1 : 1;
@@ -193,7 +193,29 @@ static int skey_cmp(const void *pa, const void *pb)
 		if (a->len != b->len)
 			return a->len < b->len ? -1 : 1;
 	}
-	return a->id < b->id ? -1 : a->id > b->id;
+	return 0;
+}
+
+/* The value, then the id. */
+static int skey_cmp(const void *pa, const void *pb)
+{
+	const struct skey *a = pa, *b = pb;
+	int c = skey_val_cmp(a, b);
+	return c ? c : a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The list's default order: initials, name, id. */
+struct nkey {
+	struct skey ini, name;
+};
+
+static int nkey_cmp(const void *pa, const void *pb)
+{
+	const struct nkey *a = pa, *b = pb;
+	int c = skey_val_cmp(&a->ini, &b->ini);
+	if (!c)
+		c = skey_val_cmp(&a->name, &b->name);
+	return c ? c : a->name.id < b->name.id ? -1 : a->name.id > b->name.id;
 }
 
 /* Growing buffers of the build. */
@@ -229,6 +251,7 @@ static bool key_read(struct db_res *r, int col, bool nulls_last, struct grow *ke
 	case DB_T_INT:
 		k->cls = 1;
 		k->i = db_col_int(r, col);
+		k->pre = (uint64_t)k->i ^ (1ull << 63);
 		return true;
 	case DB_T_REAL:
 		k->cls = 1;
@@ -247,6 +270,8 @@ static bool key_read(struct db_res *r, int col, bool nulls_last, struct grow *ke
 	memcpy((char *)keytext->p + keytext->len, t ? t : "", n);
 	k->i = (int64_t)keytext->len; /* an offset until the text stops moving */
 	k->len = (uint32_t)n;
+	for (size_t b = 0; b < 8; b++) /* big-endian, so it orders as memcmp() does */
+		k->pre = k->pre << 8 | (b < n ? (unsigned char)t[b] : 0u);
 	keytext->len += n;
 	return true;
 }
@@ -305,7 +330,8 @@ static uint16_t text_col(struct ent_index *ix, struct db_res *r, int col, bool *
 /* Columns of SQL_ENT_INDEX_ROWS. */
 enum {
 	IC_ID, IC_ORG, IC_REGION, IC_CITY, IC_INDUSTRY, IC_SECTION, IC_SCALE, IC_OWNERSHIP,
-	IC_ABOVE, IC_STATUS, IC_FOUNDED, IC_CAPITAL, IC_EMPLOYEES, IC_UPDATED, IC_TEXT
+	IC_ABOVE, IC_STATUS, IC_FOUNDED, IC_CAPITAL, IC_EMPLOYEES, IC_UPDATED, IC_INITIALS, IC_NAME,
+	IC_TEXT
 };
 static const int key_col[KEYS] = {IC_FOUNDED, IC_CAPITAL, IC_EMPLOYEES, IC_UPDATED};
 /* founded, capital and employees sort their NULLs last both ways (NULLS_LAST in
@@ -321,9 +347,12 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 		return ST_NOMEM;
 	snprintf(ix->token, sizeof(ix->token), "%s", token);
 	ix->version = version;
+	/* rows are read in id order (the table's own order, no sorting in SQLite, no page read
+	 * twice), then put in name order here */
 	struct grow rows = {0}, text = {0}, off = {0}, orgs = {0}, keys[KEYS] = {{0}},
-		    keytext = {0}, tags = {0};
+		    names = {0}, keytext = {0}, tags = {0};
 	struct idrow *byid = NULL;
+	uint32_t *order = NULL, *place = NULL; /* name position -> read index, and back */
 	enum status st = ST_OK;
 	bool ok = true;
 
@@ -335,6 +364,7 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 		     grow_to(&orgs, i + 1, sizeof(int64_t));
 		for (int k = 0; ok && k < KEYS; k++)
 			ok = grow_to(&keys[k], i + 1, sizeof(struct skey));
+		ok = ok && grow_to(&names, i + 1, sizeof(struct nkey));
 		if (!ok)
 			break;
 		struct irow *w = (struct irow *)rows.p + i;
@@ -358,6 +388,11 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 			sk->id = w->id;
 			sk->row = (uint32_t)i;
 		}
+		struct nkey *nk = (struct nkey *)names.p + i;
+		ok = ok && key_read(r, IC_INITIALS, false, &keytext, &nk->ini) &&
+		     key_read(r, IC_NAME, false, &keytext, &nk->name);
+		nk->name.id = w->id;
+		nk->name.row = (uint32_t)i;
 		const char *t = db_col_text(r, IC_TEXT);
 		size_t tn = t ? db_col_len(r, IC_TEXT) : 0;
 		w->has_text = t != NULL;
@@ -382,22 +417,47 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 		goto out;
 	}
 	ix->n = (uint32_t)rows.len;
-	ix->rows = rows.p;
-	rows.p = NULL;
-	if (!grow_to(&off, ix->n + 1, sizeof(uint32_t)) || !grow_to(&text, text.len + 1, 1)) {
+	size_t n1 = ix->n ? ix->n : 1;
+
+	/* the name order: rows, their texts and orgs moved into it */
+	order = malloc(n1 * sizeof(*order));
+	place = malloc(n1 * sizeof(*place));
+	ix->rows = malloc(n1 * sizeof(*ix->rows));
+	ix->text_off = malloc((n1 + 1) * sizeof(uint32_t));
+	ix->text = malloc(text.len + 1);
+	int64_t *oid = malloc(n1 * sizeof(*oid));
+	if (!order || !place || !ix->rows || !ix->text_off || !ix->text || !oid) {
+		free(oid);
 		st = ST_NOMEM;
 		goto out;
 	}
-	((uint32_t *)off.p)[ix->n] = (uint32_t)text.len;
-	ix->text_off = off.p;
-	off.p = NULL;
-	ix->text = text.p;
-	text.p = NULL;
-	for (size_t i = 0; i < ix->text_off[ix->n]; i++)
+	struct nkey *nk = names.p;
+	for (uint32_t i = 0; i < ix->n; i++)
+		for (struct skey *k = &nk[i].ini; k; k = k == &nk[i].ini ? &nk[i].name : NULL)
+			if (k->cls == 2 || k->cls == 3)
+				k->p = (const char *)keytext.p + k->i;
+	if (ix->n)
+		qsort(nk, ix->n, sizeof(*nk), nkey_cmp);
+	size_t at = 0;
+	for (uint32_t pos = 0; pos < ix->n; pos++) {
+		uint32_t i = nk[pos].name.row;
+		order[pos] = i;
+		place[i] = pos;
+		ix->rows[pos] = ((struct irow *)rows.p)[i];
+		oid[pos] = ((int64_t *)orgs.p)[i];
+		uint32_t from = ((uint32_t *)off.p)[i];
+		size_t len = i + 1 < ix->n ? ((uint32_t *)off.p)[i + 1] - from : text.len - from;
+		ix->text_off[pos] = (uint32_t)at;
+		memcpy(ix->text + at, (char *)text.p + from, len);
+		at += len;
+	}
+	ix->text_off[ix->n] = (uint32_t)at;
+	for (size_t i = 0; i < at; i++)
 		ix->freq[(unsigned char)ix->text[i]]++;
+	free(orgs.p);
+	orgs.p = oid;
 
 	/* orgs: distinct ids, ascending; each row its index */
-	int64_t *oid = orgs.p;
 	int64_t *sorted = malloc((ix->n ? ix->n : 1) * sizeof(*sorted));
 	if (!sorted) {
 		st = ST_NOMEM;
@@ -428,9 +488,11 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 			st = ST_NOMEM;
 			goto out;
 		}
-		for (uint32_t i = 0; i < ix->n; i++)
+		for (uint32_t i = 0; i < ix->n; i++) {
 			if (v[i].cls == 2 || v[i].cls == 3)
 				v[i].p = (const char *)keytext.p + v[i].i;
+			v[i].row = place[v[i].row];
+		}
 		if (ix->n)
 			qsort(v, ix->n, sizeof(*v), skey_cmp);
 		ix->nonnull[k] = ix->n;
@@ -496,6 +558,9 @@ out:
 	free(off.p);
 	free(orgs.p);
 	free(keytext.p);
+	free(names.p);
+	free(order);
+	free(place);
 	free(tags.p);
 	for (int k = 0; k < KEYS; k++)
 		free(keys[k].p);
@@ -866,7 +931,15 @@ enum status ent_index_page(struct db *db, struct arena *arena, const struct db_v
 			only = row_ok;
 	}
 	int64_t count = 0;
-	for (uint32_t wd = 0; wd < (n + 63) / 64; wd++) {
+	bool every = all && !only && !f_region && !f_industry && !f_scale && !f_owner && !f_above &&
+		     !f_status && !ntags;
+	if (every) { /* the whole registry: every position is a match */
+		memset(hits, 0xff, n / 64 * sizeof(uint64_t));
+		if (n % 64)
+			hits[n / 64] = (1ull << (n % 64)) - 1;
+		count = n;
+	}
+	for (uint32_t wd = 0; !every && wd < (n + 63) / 64; wd++) {
 		uint64_t bits = only ? only[wd] : ~0ull;
 		if (!only && wd == n / 64)
 			bits = (1ull << (n % 64)) - 1; /* the last, partial word */

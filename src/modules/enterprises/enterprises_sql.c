@@ -305,18 +305,18 @@ const struct sql SQL_ENT_COUNT[ENT_MODES] = {
 	     "SELECT COUNT(*)" ENT_COUNT_FROM WHERE_PG(FTS_PG)),
 };
 
-/* The in-process index (enterprises_index.c). Its version first; then every row in name
- * order with what the list filters and sorts on and its search text; the tags; the orgs of a
- * subtree (the same LIKE as SCOPE_PRED); last, a page's rows by id ($6: "12,5,7"), in that
- * order and checked against the scope once more. The subtree and the liaison's enterprises
- * are read with SCOPE_PRED's own terms. */
+/* The in-process index (enterprises_index.c). Its version first; then every row (in the
+ * table's order, which needs no sort) with what the list filters and sorts on and its search
+ * text; the tags; the orgs of a subtree and a liaison's enterprises (SCOPE_PRED's own terms);
+ * last, a page's rows by id ($6: "12,5,7"), in that order and checked against the scope once
+ * more. */
 const struct sql SQL_ENT_INDEX_VERSION =
 	SQL("SELECT token, version FROM enterprise_registry_version WHERE id = 1");
 const struct sql SQL_ENT_INDEX_ROWS =
 	SQL("SELECT e.id, e.org_id, e.region_code, e.city_code, e.industry_code,"
 	    " e.industry_section, e.scale, e.ownership, e.above_scale, e.status, e.founded_on,"
-	    " e.capital_yuan, e.employees, e.updated_at, s.text FROM enterprises e"
-	    " LEFT JOIN enterprise_search s ON s.id = e.id ORDER BY e.name_initials, e.name, e.id");
+	    " e.capital_yuan, e.employees, e.updated_at, e.name_initials, e.name, s.text"
+	    " FROM enterprises e LEFT JOIN enterprise_search s ON s.id = e.id ORDER BY e.id");
 const struct sql SQL_ENT_INDEX_TAGS =
 	SQL("SELECT enterprise_id, tag_id FROM enterprise_tag_links");
 const struct sql SQL_ENT_INDEX_SUBTREE =
