@@ -241,8 +241,8 @@ static void test_follows_writes(void **state)
 {
 	(void)state;
 	static const char *const writes[] = {
-		"UPDATE enterprises SET scale = 'large', capital_yuan = 99999999999"
-		" WHERE id % 31 = 0",
+		("UPDATE enterprises SET scale = 'large', capital_yuan = 99999999999"
+		 " WHERE id % 31 = 0"),
 		"DELETE FROM enterprise_tag_links WHERE tag_id = 2",
 		"UPDATE enterprise_search SET text = text || '新加的词' WHERE id % 29 = 0",
 		"UPDATE enterprises SET name_initials = 'aaaa' WHERE id % 37 = 0",
