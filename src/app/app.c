@@ -41,14 +41,15 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
 	snprintf(app->instance_id, sizeof(app->instance_id), "%d-%s", (int)getpid(), hex);
 
-	unsigned threads = cfg->threads;
-	if (!threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 2;
-	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned cores = ncpu > 0 ? (unsigned)ncpu : 2;
+	unsigned threads = cfg->threads ? cfg->threads : cores;
+	/* Argon2id takes 64 MB and a core for a while: at most half the cores hash at once,
+	 * however many request threads there are, so a login flood leaves the rest their CPU
+	 * and the process its memory */
 	unsigned gate = cfg->pwhash_concurrency;
 	if (!gate)
-		gate = threads / 2 ? threads / 2 : 1;
+		gate = cores / 2 ? cores / 2 : 1;
 	sem_init(&app->pwhash_gate, 0, gate);
 
 	char err[256];
