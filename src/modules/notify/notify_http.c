@@ -64,13 +64,13 @@ static enum status outbox_add(struct db *db, int64_t now, int64_t note_id, int64
 		return st;
 	}
 	int k = kind_index(m->kind);
-	json_t *body = json_pack(
-		"{s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:I}, s:o}", "event", "notification",
-		"notification", "id", (json_int_t)note_id, "kind", m->kind, "kind_name",
-		k >= 0 ? notify_kind_names[k] : m->kind, "title", m->title, "body", m->body,
-		"entity", m->entity, "entity_id",
-		m->entity_id ? json_integer(m->entity_id) : json_null(), "created_at",
-		(json_int_t)now, "user", user ? user : json_null());
+	json_t *body =
+		json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:I}, s:o}", "event",
+			  "notification", "notification", "id", (json_int_t)note_id, "kind",
+			  m->kind, "kind_name", k >= 0 ? notify_kind_names[k] : m->kind, "title",
+			  m->title, "body", m->body, "entity", m->entity, "entity_id",
+			  m->entity_id ? json_integer(m->entity_id) : json_null(), "created_at",
+			  (json_int_t)now, "user", user ? user : json_null());
 	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	fault_hold(false);
@@ -124,9 +124,29 @@ enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const
 			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
 			     int *count)
 {
-	struct db_res *r = db_query(db, &SQL_NOTE_PERM_HOLDERS,
-				    DB_ARGS(db_text(perm), db_text(org_path), db_int(org_id),
-					    db_int(except_user)));
+	/* the ids of the org's path, "/1/2/10/" -> 1, 2, 10 */
+	struct db_val a[12] = { db_text(perm), db_text(org_path), db_int(org_id),
+				db_int(except_user) };
+	int n = 0;
+	bool deep = false;
+	for (const char *p = org_path; *p;) {
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		if (end == p || n == 8) {
+			deep = true;
+			break;
+		}
+		a[4 + n++] = db_int(id);
+		p = end;
+	}
+	for (int i = n; i < 8; i++)
+		a[4 + i] = db_int(0);
+	struct db_res *r = deep ? db_query(db, &SQL_NOTE_PERM_HOLDERS, a, 4)
+				: db_query(db, &SQL_NOTE_PERM_HOLDERS_UP, a, 12);
 	return notify_rows(db, now, r, m, count);
 }
 
@@ -138,7 +158,8 @@ enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
 	return notify_rows(db, now, r, m, NULL);
 }
 
-/* ---- the inbox -------------------------------------------------------------------------------- */
+/* ---- the inbox --------------------------------------------------------------------------------
+ */
 
 static enum status unread_count(struct db *db, int64_t user_id, int64_t *out)
 {
@@ -155,26 +176,28 @@ static enum status inbox_list(struct request *req)
 	    (st = q_paging(req, &pg)) || (st = req_db(req, &db)))
 		return st;
 	int64_t uid = req->user->user_id;
-	if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid), db_int(unread_only)), &total)) ||
+	if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid), db_int(unread_only)),
+			  &total)) ||
 	    (st = unread_count(db, uid, &unread)))
 		return st;
 	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_NOTE_LIST,
-				    DB_ARGS(db_int(uid), db_int(unread_only), db_int(pg.size),
-					    db_int(pg.offset)));
+	struct db_res *r = db_query(
+		db, &SQL_NOTE_LIST,
+		DB_ARGS(db_int(uid), db_int(unread_only), db_int(pg.size), db_int(pg.offset)));
 	while (db_next(r)) {
 		const char *kind = db_col_text(r, 1);
 		int k = kind_index(kind);
 		json_array_append_new(
 			items,
-			json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:b}", "id",
-				  (json_int_t)db_col_int(r, 0), "kind", kind, "kind_name",
-				  k >= 0 ? notify_kind_names[k] : kind, "title", db_col_text(r, 2),
-				  "body", db_col_text(r, 3), "entity", db_col_text(r, 4), "entity_id",
-				  db_col_null(r, 5) ? json_null() : json_integer(db_col_int(r, 5)),
-				  "created_at", json_time(req, db_col_int(r, 6)), "read_at",
-				  db_col_null(r, 7) ? json_null() : json_time(req, db_col_int(r, 7)),
-				  "read", !db_col_null(r, 7)));
+			json_pack(
+				"{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:o, s:o, s:b}", "id",
+				(json_int_t)db_col_int(r, 0), "kind", kind, "kind_name",
+				k >= 0 ? notify_kind_names[k] : kind, "title", db_col_text(r, 2),
+				"body", db_col_text(r, 3), "entity", db_col_text(r, 4), "entity_id",
+				db_col_null(r, 5) ? json_null() : json_integer(db_col_int(r, 5)),
+				"created_at", json_time(req, db_col_int(r, 6)), "read_at",
+				db_col_null(r, 7) ? json_null() : json_time(req, db_col_int(r, 7)),
+				"read", !db_col_null(r, 7)));
 	}
 	if ((st = db_done(r))) {
 		json_decref(items);
@@ -275,7 +298,7 @@ static enum status hook_get(struct request *req)
 
 static enum status hook_put(struct request *req)
 {
-	static const char *const fields[] = {"url", "secret", "enabled", "kinds", NULL};
+	static const char *const fields[] = { "url", "secret", "enabled", "kinds", NULL };
 	json_t *body, *kinds = NULL;
 	const char *url, *secret;
 	bool enabled = false, has_secret;
@@ -291,7 +314,8 @@ static enum status hook_put(struct request *req)
 	struct notify_url u;
 	if (!notify_url_parse(url, &u))
 		return req_fail(req, ST_INVALID, "invalid_url",
-				"推送地址应为 http:// 开头的网关地址（主机名、端口和路径），不含用户名和密码",
+				"推送地址应为 http:// "
+				"开头的网关地址（主机名、端口和路径），不含用户名和密码",
 				"url");
 	struct str list;
 	str_init(&list, 4096);
@@ -354,7 +378,7 @@ static enum status hook_test(struct request *req)
 	if (!st && !on)
 		st = req_fail(req, ST_CONFLICT, "webhook_disabled",
 			      "推送未启用，或未选择“测试消息”类型", NULL);
-	struct notify_msg m = {"test", "测试消息：推送网关连通性检查", NULL, NULL, 0};
+	struct notify_msg m = { "test", "测试消息：推送网关连通性检查", NULL, NULL, 0 };
 	if (!st)
 		st = outbox_add(db, req->now, 0, req->user->user_id, &m);
 	if (!st)
@@ -370,7 +394,7 @@ static enum status hook_test(struct request *req)
 
 static enum status deliveries_list(struct request *req)
 {
-	static const char *const statuses[] = {"pending", "delivered", "failed", NULL};
+	static const char *const statuses[] = { "pending", "delivered", "failed", NULL };
 	const char *status;
 	struct paging pg;
 	struct db *db;
@@ -406,7 +430,8 @@ static enum status deliveries_list(struct request *req)
 				  db_col_null(r, 6) ? json_null() : json_integer(db_col_int(r, 6)),
 				  "last_error", db_col_text(r, 7), "created_at",
 				  json_time(req, db_col_int(r, 8)), "delivered_at",
-				  db_col_null(r, 9) ? json_null() : json_time(req, db_col_int(r, 9)),
+				  db_col_null(r, 9) ? json_null()
+						    : json_time(req, db_col_int(r, 9)),
 				  "recipient", db_col_text(r, 10)));
 	}
 	if ((st = db_done(r))) {
@@ -456,7 +481,7 @@ static bool wait_fd(int fd, short ev, int64_t deadline)
 		int64_t left = deadline - mono_ms();
 		if (left <= 0)
 			return false;
-		struct pollfd p = {fd, ev, 0};
+		struct pollfd p = { fd, ev, 0 };
 		int n = poll(&p, 1, (int)left);
 		if (n > 0)
 			return true;
@@ -470,7 +495,7 @@ static int http_post(const struct notify_url *u, const char *head, const char *b
 		     char *err, size_t errlen)
 {
 	int64_t deadline = mono_ms() + POST_TIMEOUT_MS;
-	struct addrinfo hints = {0}, *res = NULL;
+	struct addrinfo hints = { 0 }, *res = NULL;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	int rc = getaddrinfo(u->host, u->port, &hints, &res);
@@ -500,8 +525,8 @@ static int http_post(const struct notify_url *u, const char *head, const char *b
 	freeaddrinfo(res);
 	if (fd < 0)
 		return -1;
-	const char *parts[2] = {head, body};
-	size_t sizes[2] = {strlen(head), len};
+	const char *parts[2] = { head, body };
+	size_t sizes[2] = { strlen(head), len };
 	for (int i = 0; i < 2; i++) {
 		size_t off = 0;
 		while (off < sizes[i]) {
@@ -573,30 +598,34 @@ static enum status deliver_due(struct app *app, struct db *db, int64_t now)
 			char sig[NOTIFY_SIG_SIZE], head[2048], err[700] = "";
 			size_t len = strlen(items[i].body);
 			notify_sign(secret, now, items[i].body, len, sig);
-			snprintf(head, sizeof(head),
-				 "POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: tiejian-webhook\r\n"
-				 "Content-Type: application/json; charset=utf-8\r\n"
-				 "Content-Length: %zu\r\nX-Tiejian-Delivery: %lld\r\n"
-				 "X-Tiejian-Timestamp: %lld\r\nX-Tiejian-Signature: %s\r\n"
-				 "Connection: close\r\n\r\n",
-				 u.path, u.host, u.port, len, (long long)items[i].id,
-				 (long long)now, sig);
+			snprintf(
+				head, sizeof(head),
+				"POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: tiejian-webhook\r\n"
+				"Content-Type: application/json; charset=utf-8\r\n"
+				"Content-Length: %zu\r\nX-Tiejian-Delivery: %lld\r\n"
+				"X-Tiejian-Timestamp: %lld\r\nX-Tiejian-Signature: %s\r\n"
+				"Connection: close\r\n\r\n",
+				u.path, u.host, u.port, len, (long long)items[i].id, (long long)now,
+				sig);
 			int code = http_post(&u, head, items[i].body, len, err, sizeof(err));
 			if (code >= 200 && code < 300) {
-				st = db_exec(db, &SQL_OUTBOX_DONE,
-					     DB_ARGS(db_int(items[i].id), db_int(code), db_int(now)),
-					     NULL);
+				st = db_exec(
+					db, &SQL_OUTBOX_DONE,
+					DB_ARGS(db_int(items[i].id), db_int(code), db_int(now)),
+					NULL);
 			} else {
 				int attempt = items[i].attempts + 1;
 				bool give_up = attempt >= NOTIFY_MAX_ATTEMPTS;
 				if (code > 0)
-					snprintf(err, sizeof(err), "gateway answered HTTP %d", code);
+					snprintf(err, sizeof(err), "gateway answered HTTP %d",
+						 code);
 				log_warnx("webhook delivery %lld attempt %d failed: %s",
 					  (long long)items[i].id, attempt, err);
 				st = db_exec(db, &SQL_OUTBOX_RETRY,
 					     DB_ARGS(db_int(items[i].id),
 						     db_text(give_up ? "failed" : "pending"),
-						     code > 0 ? db_int(code) : db_null(), db_text(err),
+						     code > 0 ? db_int(code) : db_null(),
+						     db_text(err),
 						     db_int(now + notify_backoff_s(attempt))),
 					     NULL);
 			}
@@ -609,19 +638,19 @@ static enum status deliver_due(struct app *app, struct db *db, int64_t now)
 /* ---- the module ------------------------------------------------------------------------------ */
 
 static const struct route notify_routes[] = {
-	{"GET", "/api/v1/notifications", inbox_list, PERM_LOGIN, 0},
-	{"GET", "/api/v1/notifications/unread-count", inbox_unread, PERM_LOGIN, 0},
-	{"POST", "/api/v1/notifications/read-all", inbox_read_all, PERM_LOGIN, 0},
-	{"POST", "/api/v1/notifications/:id/read", inbox_read, PERM_LOGIN, 0},
-	{"GET", "/api/v1/notify/webhook", hook_get, PERM_NOTIFY_ADMIN, 0},
-	{"PUT", "/api/v1/notify/webhook", hook_put, PERM_NOTIFY_ADMIN, 0},
-	{"POST", "/api/v1/notify/webhook/test", hook_test, PERM_NOTIFY_ADMIN, 0},
-	{"GET", "/api/v1/notify/deliveries", deliveries_list, PERM_NOTIFY_ADMIN, 0},
-	{"POST", "/api/v1/notify/deliveries/:id/retry", deliveries_retry, PERM_NOTIFY_ADMIN, 0},
+	{ "GET", "/api/v1/notifications", inbox_list, PERM_LOGIN, 0 },
+	{ "GET", "/api/v1/notifications/unread-count", inbox_unread, PERM_LOGIN, 0 },
+	{ "POST", "/api/v1/notifications/read-all", inbox_read_all, PERM_LOGIN, 0 },
+	{ "POST", "/api/v1/notifications/:id/read", inbox_read, PERM_LOGIN, 0 },
+	{ "GET", "/api/v1/notify/webhook", hook_get, PERM_NOTIFY_ADMIN, 0 },
+	{ "PUT", "/api/v1/notify/webhook", hook_put, PERM_NOTIFY_ADMIN, 0 },
+	{ "POST", "/api/v1/notify/webhook/test", hook_test, PERM_NOTIFY_ADMIN, 0 },
+	{ "GET", "/api/v1/notify/deliveries", deliveries_list, PERM_NOTIFY_ADMIN, 0 },
+	{ "POST", "/api/v1/notify/deliveries/:id/retry", deliveries_retry, PERM_NOTIFY_ADMIN, 0 },
 };
 
 static const struct job notify_jobs[] = {
-	{"notify_webhook", 5, deliver_due},
+	{ "notify_webhook", 5, deliver_due },
 };
 
 const struct module notify_module = {

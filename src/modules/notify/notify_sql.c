@@ -62,7 +62,24 @@ const struct sql SQL_NOTE_MINE = SQL("SELECT COUNT(*) FROM notifications WHERE i
 const struct sql SQL_NOTE_READ_ALL =
 	SQL("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
 
-/* Users holding a permission through a role whose scope covers the org ($2 path, $3 id). */
+/* Users holding a permission through a role whose scope covers the org ($3 id): the org's
+ * ancestors and itself ($5..$12, the ids its path names, 0 where there are fewer) for a subtree
+ * role, the org for an org role, anyone for an all role. Read from the orgs' users, not from
+ * every holder of the permission: a province has thousands of them. */
+const struct sql SQL_NOTE_PERM_HOLDERS_UP =
+	SQL("SELECT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
+	    " JOIN roles r ON r.id = ur.role_id"
+	    " JOIN role_perms rp ON rp.role_id = r.id AND rp.perm = $1"
+	    " WHERE u.org_id IN ($3, $5, $6, $7, $8, $9, $10, $11, $12)"
+	    " AND u.status = 'active' AND u.id <> $4"
+	    " AND ((r.scope = 'subtree' AND u.org_id IN ($5, $6, $7, $8, $9, $10, $11, $12))"
+	    " OR (r.scope = 'org' AND u.org_id = $3))"
+	    " UNION SELECT ur.user_id FROM user_roles ur JOIN users u ON u.id = ur.user_id"
+	    " WHERE ur.role_id IN (SELECT r.id FROM roles r JOIN role_perms rp ON rp.role_id = r.id"
+	    " AND rp.perm = $1 WHERE r.scope = 'all') AND u.status = 'active' AND u.id <> $4"
+	    " AND $2 <> ''" /* names $2, which PostgreSQL must type: a path is never empty */
+	    " ORDER BY 1 LIMIT 200");
+/* The same by path ($2), for an org deeper than the statement above names. */
 const struct sql SQL_NOTE_PERM_HOLDERS =
 	SQL("SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id"
 	    " JOIN roles r ON r.id = ur.role_id"
