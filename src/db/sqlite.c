@@ -378,6 +378,11 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 		return ST_UNAVAILABLE;
 	}
 	sqlite3_extended_result_codes(d->h, 1);
+	/* Plans that do not look at bound values: otherwise a statement with LIMIT $n is prepared
+	 * again at every new binding (half of an appeal queue page went to parsing it again), and a
+	 * prepared statement's plan stays the one it was tested with. No statement here relies on
+	 * a bound LIKE pattern for its index. */
+	sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
 	d->trace_fd = -1;
 	const char *trace = getenv("TIEJIAN_SQL_TRACE");
 	if (trace && *trace) {
