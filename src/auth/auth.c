@@ -223,10 +223,9 @@ static enum status load_roles_db(struct request *req, struct db *db, struct prin
 
 struct role_copy {
 	int64_t user_id; /* 0: empty */
-	uint64_t generation;
-	int64_t loaded_ms;
+	struct db_copy_stamp stamp;
 	struct principal sample; /* nroles, roles, perms, nliaison; strings and ids in blob */
-	char *blob;		 /* malloc'd: role codes and names, then the liaison ids */
+	char *blob;		 /* malloc'd: the liaison ids, then role codes and names */
 	size_t blob_len;
 };
 
@@ -240,13 +239,6 @@ static pthread_mutex_t role_locks[16] = {
 	PTHREAD_MUTEX_INITIALIZER,
 };
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static size_t role_slot(int64_t user_id)
 {
 	return (size_t)((uint64_t)user_id * 0x9E3779B97F4A7C15u >> 56) % ROLE_CACHE_SLOTS;
@@ -254,15 +246,14 @@ static size_t role_slot(int64_t user_id)
 
 /* Copy the slot's roles into u (strings and ids into the request's arena). false: not there
  * or no longer current. */
-static bool role_cache_get(struct request *req, struct principal *u, uint64_t generation)
+static bool role_cache_get(struct request *req, struct principal *u)
 {
 	size_t i = role_slot(u->user_id);
 	pthread_mutex_t *lock = &role_locks[i % 16];
 	struct role_copy *c = &role_cache[i];
 	bool hit = false;
 	pthread_mutex_lock(lock);
-	if (c->user_id == u->user_id && c->generation == generation &&
-	    mono_ms() - c->loaded_ms < ROLE_CACHE_TTL_MS) {
+	if (c->user_id == u->user_id && db_copy_current(c->stamp, ROLE_CACHE_TTL_MS)) {
 		char *blob = arena_alloc(&req->arena, c->blob_len ? c->blob_len : 1);
 		if (blob) {
 			memcpy(blob, c->blob, c->blob_len);
@@ -283,9 +274,9 @@ static bool role_cache_get(struct request *req, struct principal *u, uint64_t ge
 	return hit;
 }
 
-/* Keep what the database answered (read when the generation was `generation`). A copy that
- * cannot be made is simply not kept. */
-static void role_cache_put(const struct principal *u, uint64_t generation, int64_t loaded_ms)
+/* Keep what the database answered (read after `stamp`). A copy that cannot be made is simply
+ * not kept. */
+static void role_cache_put(const struct principal *u, struct db_copy_stamp stamp)
 {
 	size_t len = u->nliaison * sizeof(int64_t); /* ids first: they want 8-byte alignment */
 	for (int k = 0; k < u->nroles; k++)
@@ -319,7 +310,7 @@ static void role_cache_put(const struct principal *u, uint64_t generation, int64
 	struct role_copy *c = &role_cache[i];
 	pthread_mutex_lock(lock);
 	char *old = c->blob;
-	*c = (struct role_copy){ u->user_id, generation, loaded_ms, sample, blob, len };
+	*c = (struct role_copy){ u->user_id, stamp, sample, blob, len };
 	pthread_mutex_unlock(lock);
 	free(old);
 }
@@ -336,14 +327,12 @@ static void role_cache_clear(void)
 
 static enum status load_roles(struct request *req, struct db *db, struct principal *u)
 {
-	/* the generation before the read: a commit during it makes the copy stale at once */
-	uint64_t generation = db_commit_generation();
-	if (role_cache_get(req, u, generation))
+	if (role_cache_get(req, u))
 		return ST_OK;
-	int64_t loaded = mono_ms();
+	struct db_copy_stamp stamp = db_copy_stamp();
 	enum status st = load_roles_db(req, db, u);
 	if (!st)
-		role_cache_put(u, generation, loaded);
+		role_cache_put(u, stamp);
 	return st;
 }
 

@@ -208,6 +208,26 @@ uint64_t db_commit_generation(void)
 	return atomic_load(&commit_generation);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct db_copy_stamp db_copy_stamp(void)
+{
+	/* the generation first: a commit while the rows are read makes the copy stale at once */
+	struct db_copy_stamp s = { atomic_load(&commit_generation), 0 };
+	s.mono_ms = mono_ms();
+	return s;
+}
+
+bool db_copy_current(struct db_copy_stamp s, int64_t ttl_ms)
+{
+	return s.generation == atomic_load(&commit_generation) && mono_ms() - s.mono_ms < ttl_ms;
+}
+
 enum status db_commit(struct db *db)
 {
 	if (!db->tx_depth)

@@ -147,6 +147,18 @@ bool db_in_tx(const struct db *db);
  * (the roles of a user, say) is current while this has not moved since it was filled. */
 uint64_t db_commit_generation(void);
 
+/* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it
+ * before reading the rows; it may be used again while db_copy_current() says so, that is while no
+ * write transaction has committed in this process since the stamp (a change made through this
+ * server shows at once) and for at most ttl_ms (a change made through another server sharing
+ * the database shows within that time). */
+struct db_copy_stamp {
+	uint64_t generation;
+	int64_t mono_ms;
+};
+struct db_copy_stamp db_copy_stamp(void);
+bool db_copy_current(struct db_copy_stamp s, int64_t ttl_ms);
+
 /* Run a script of several statements (migrations). The text may use the tokens @ID@ (an
  * auto-assigned 64-bit primary key) and @BLOB@ (binary), expanded per dialect. */
 enum status db_exec_script(struct db *db, const char *sqlite_text, const char *pg_text);
