@@ -102,4 +102,7 @@ void app_close(struct app *app)
 	app->metrics = NULL;
 	sem_destroy(&app->pwhash_gate);
 	auth_release();
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->release)
+			app_modules[i]->release();
 }

@@ -40,6 +40,9 @@ struct module {
 	 * module's section in module order; it never names a module. NULL if none. */
 	enum status (*section)(struct request *req, struct db *db, int64_t enterprise_id,
 			       struct json_t *sections);
+	/* Forget what the module keeps in memory of the database (a copy it reads again when it
+	 * is stale), when the app closes. NULL if none. */
+	void (*release)(void);
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,4 +1,6 @@
 /* calendar.c: the working-day calendar from the database, imports, and its HTTP routes. */
+#include <pthread.h>
+
 #include "app/module.h"
 #include "audit/audit.h"
 #include "http/input.h"
@@ -21,43 +23,154 @@ static void loaded_release(struct loaded *l)
 	l->rows = NULL;
 }
 
-/* Load every loaded year, and the special days of the years first..last. */
-static enum status load(struct db *db, int first, int last, struct loaded *out)
+/* Read the loaded years and the special days of years first..last (rows and, when row_years
+ * is not NULL, the arrangement year of each row: malloc'd). */
+static enum status read_db(struct db *db, int first, int last, struct workday_years *years,
+			   struct workday_special **rows_out, size_t *count_out, int **row_years)
 {
-	struct workday_years years;
-	workday_years_init(&years);
-	memset(out, 0, sizeof(*out));
+	workday_years_init(years);
+	*rows_out = NULL;
+	*count_out = 0;
+	if (row_years)
+		*row_years = NULL;
 	struct db_res *r = db_query(db, &SQL_CAL_YEARS, DB_NOARGS);
 	while (db_next(r))
-		workday_years_add(&years, (int)db_col_int(r, 0));
+		workday_years_add(years, (int)db_col_int(r, 0));
 	enum status st = db_done(r);
 	if (st)
 		return st;
-	size_t alloc = 0;
+	struct workday_special *rows = NULL;
+	int *ys = NULL;
+	size_t alloc = 0, count = 0;
 	r = db_query(db, &SQL_CAL_DAYS_RANGE, DB_ARGS(db_int(first), db_int(last)));
 	while (db_next(r)) {
-		if (out->count == alloc) {
+		if (count == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
-			struct workday_special *n = realloc(out->rows, alloc * sizeof(*n));
-			if (!n) {
+			struct workday_special *n = realloc(rows, alloc * sizeof(*n));
+			int *ny = n ? realloc(ys, alloc * sizeof(*ny)) : NULL;
+			if (n)
+				rows = n;
+			if (!ny) {
 				db_done(r);
-				loaded_release(out);
+				free(rows);
+				free(ys);
 				return ST_NOMEM;
 			}
-			out->rows = n;
+			ys = ny;
 		}
-		struct workday_special *d = &out->rows[out->count];
+		struct workday_special *d = &rows[count];
 		const char *day = db_col_text(r, 0), *kind = db_col_text(r, 1);
 		if (date_parse(day, strlen(day), &d->date))
 			continue;
 		d->kind = strcmp(kind, "workday") == 0 ? WORKDAY_WORKDAY : WORKDAY_HOLIDAY;
 		snprintf(d->name, sizeof(d->name), "%s", db_col_text(r, 2));
-		out->count++;
+		ys[count] = (int)db_col_int(r, 3);
+		count++;
 	}
 	if ((st = db_done(r))) {
-		loaded_release(out);
+		free(rows);
+		free(ys);
 		return st;
 	}
+	*rows_out = rows;
+	*count_out = count;
+	if (row_years)
+		*row_years = ys;
+	else
+		free(ys);
+	return ST_OK;
+}
+
+/*
+ * The whole calendar, kept: every deadline and every clock of every appeal reads it, a few
+ * hundred rows that change a few times a year. Each change moves calendar_version (migration 2),
+ * whichever server or command made it; a use reads that one number and takes the copy while it
+ * is the number the copy was read at.
+ */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool valid;
+	int64_t version;
+	struct workday_years years;
+	struct workday_special *rows; /* malloc'd, ascending by date */
+	int *row_years;		      /* the arrangement year of each row */
+	size_t count;
+} kept;
+
+/* Copy the kept days of years first..last (malloc'd rows); false when the copy is not of this
+ * version or memory ran out. */
+static bool kept_range(int64_t version, int first, int last, struct workday_years *years,
+		       struct workday_special **rows, size_t *count)
+{
+	bool hit = false;
+	pthread_mutex_lock(&kept_lock);
+	if (kept.valid && kept.version == version) {
+		struct workday_special *copy =
+			malloc((kept.count ? kept.count : 1) * sizeof(*copy));
+		if (copy) {
+			size_t n = 0;
+			for (size_t i = 0; i < kept.count; i++)
+				if (kept.row_years[i] >= first && kept.row_years[i] <= last)
+					copy[n++] = kept.rows[i];
+			*rows = copy;
+			*count = n;
+			*years = kept.years;
+			hit = true;
+		}
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return hit;
+}
+
+static enum status days_of(struct db *db, int first, int last, struct workday_years *years,
+			   struct workday_special **rows, size_t *count)
+{
+	int64_t version = 0;
+	enum status st = db_int1(db, &SQL_CAL_VERSION, DB_NOARGS, &version);
+	if (st)
+		return st;
+	if (kept_range(version, first, last, years, rows, count))
+		return ST_OK;
+	struct workday_years all_years;
+	struct workday_special *all;
+	int *all_years_of;
+	size_t n;
+	st = read_db(db, WORKDAY_YEAR_MIN, WORKDAY_YEAR_MAX, &all_years, &all, &n, &all_years_of);
+	if (st)
+		return st;
+	pthread_mutex_lock(&kept_lock);
+	free(kept.rows);
+	free(kept.row_years);
+	kept.valid = true;
+	kept.version = version;
+	kept.years = all_years;
+	kept.rows = all;
+	kept.row_years = all_years_of;
+	kept.count = n;
+	pthread_mutex_unlock(&kept_lock);
+	if (kept_range(version, first, last, years, rows, count))
+		return ST_OK;
+	/* no memory for the copy: read just the range */
+	return read_db(db, first, last, years, rows, count, NULL);
+}
+
+void calendar_release(void)
+{
+	pthread_mutex_lock(&kept_lock);
+	free(kept.rows);
+	free(kept.row_years);
+	memset(&kept, 0, sizeof(kept));
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* Every loaded year, and the special days of the years first..last. */
+static enum status load(struct db *db, int first, int last, struct loaded *out)
+{
+	struct workday_years years;
+	memset(out, 0, sizeof(*out));
+	enum status st = days_of(db, first, last, &years, &out->rows, &out->count);
+	if (st)
+		return st;
 	/* Only the years whose days we read count as loaded here. */
 	struct workday_years in_range;
 	workday_years_init(&in_range);
@@ -125,8 +238,9 @@ enum status calendar_import_csv(struct db *db, const struct audit_actor *who, in
 		return st;
 	}
 	if (only_year && (csv.years.first != only_year || csv.years.last != only_year)) {
-		snprintf(err, errlen, "文件中有不属于%d年的日期（%d年至%d年），每次只能导入一个年度",
-			 only_year, csv.years.first, csv.years.last);
+		snprintf(err, errlen,
+			 "文件中有不属于%d年的日期（%d年至%d年），每次只能导入一个年度", only_year,
+			 csv.years.first, csv.years.last);
 		workday_csv_release(&csv);
 		return ST_INVALID;
 	}
@@ -149,26 +263,30 @@ enum status calendar_import_csv(struct db *db, const struct audit_actor *who, in
 				     db_int(count), db_int(now)),
 			     NULL);
 		if (!st)
+			st = db_exec(db, &SQL_CAL_VERSION_BUMP, DB_NOARGS, NULL);
+		if (!st)
 			st = db_exec(db, &SQL_CAL_DELETE_YEAR, DB_ARGS(db_int(y)), NULL);
 		for (size_t i = 0; !st && i < csv.count; i++) {
 			if (csv.rows[i].date.year != y)
 				continue;
 			char day[DATE_TEXT_SIZE];
 			date_format(csv.rows[i].date, day, sizeof(day));
-			st = db_exec(db, &SQL_CAL_INSERT_DAY,
-				     DB_ARGS(db_text(day), db_int(y),
-					     db_text(csv.rows[i].kind == WORKDAY_WORKDAY ? "workday"
-											: "holiday"),
-					     db_text(csv.rows[i].name)),
-				     NULL);
+			st = db_exec(
+				db, &SQL_CAL_INSERT_DAY,
+				DB_ARGS(db_text(day), db_int(y),
+					db_text(csv.rows[i].kind == WORKDAY_WORKDAY ? "workday"
+										    : "holiday"),
+					db_text(csv.rows[i].name)),
+				NULL);
 		}
 		json_array_append_new(list, json_integer(y));
 		years++;
 	}
 	if (!st)
-		st = audit_append(db, who, now, "calendar", 0, "import",
-				  json_pack("{s:o, s:I}", "years", list, "days", (json_int_t)csv.count),
-				  true);
+		st = audit_append(
+			db, who, now, "calendar", 0, "import",
+			json_pack("{s:o, s:I}", "years", list, "days", (json_int_t)csv.count),
+			true);
 	else
 		json_decref(list);
 	if (!st)
@@ -216,17 +334,20 @@ static enum status calendar_seed(struct app *app, struct db *db)
 			     DB_ARGS(db_int(y), db_text("data/holidays.csv"), db_int(count),
 				     db_int(now)),
 			     NULL);
+		if (!st)
+			st = db_exec(db, &SQL_CAL_VERSION_BUMP, DB_NOARGS, NULL);
 		for (size_t i = 0; !st && i < csv.count; i++) {
 			if (csv.rows[i].date.year != y)
 				continue;
 			char day[DATE_TEXT_SIZE];
 			date_format(csv.rows[i].date, day, sizeof(day));
-			st = db_exec(db, &SQL_CAL_INSERT_DAY,
-				     DB_ARGS(db_text(day), db_int(y),
-					     db_text(csv.rows[i].kind == WORKDAY_WORKDAY ? "workday"
-											: "holiday"),
-					     db_text(csv.rows[i].name)),
-				     NULL);
+			st = db_exec(
+				db, &SQL_CAL_INSERT_DAY,
+				DB_ARGS(db_text(day), db_int(y),
+					db_text(csv.rows[i].kind == WORKDAY_WORKDAY ? "workday"
+										    : "holiday"),
+					db_text(csv.rows[i].name)),
+				NULL);
 		}
 		if (!st)
 			log_info("calendar: loaded %d from data/holidays.csv", y);
@@ -250,7 +371,8 @@ static enum status cal_deadline(struct request *req)
 		return req_fail(req, ST_INVALID, "required", "起始日期不能为空（from=YYYY-MM-DD）",
 				"from");
 	if (!req_query(req, "days"))
-		return req_fail(req, ST_INVALID, "required", "工作日天数不能为空（days=N）", "days");
+		return req_fail(req, ST_INVALID, "required", "工作日天数不能为空（days=N）",
+				"days");
 	if ((st = q_int(req, "days", "工作日天数", 0, WORKDAY_ADD_MAX, 0, &days)) ||
 	    (st = req_db(req, &db)))
 		return st;
@@ -296,14 +418,15 @@ static enum status cal_year(struct request *req)
 	for (size_t i = 0; loaded && i < n; i++) {
 		char d[DATE_TEXT_SIZE];
 		date_format(days[i].date, d, sizeof(d));
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "date", d, "kind",
-						       days[i].kind == WORKDAY_WORKDAY ? "workday"
-										: "holiday",
-						       "name", days[i].name));
+		json_array_append_new(
+			items, json_pack("{s:s, s:s, s:s}", "date", d, "kind",
+					 days[i].kind == WORKDAY_WORKDAY ? "workday" : "holiday",
+					 "name", days[i].name));
 	}
 	loaded_release(&l);
-	return reply_json(req, 200,
-			  json_pack("{s:i, s:b, s:o}", "year", year, "loaded", loaded, "days", items));
+	return reply_json(
+		req, 200,
+		json_pack("{s:i, s:b, s:o}", "year", year, "loaded", loaded, "days", items));
 }
 
 static enum status cal_import(struct request *req)
@@ -326,16 +449,17 @@ static enum status cal_import(struct request *req)
 	st = calendar_import_csv(db, &who, req->now, req->body.p, req->body.len, year, &years,
 				 &days, err, sizeof(err));
 	if (st == ST_INVALID || st == ST_TOO_LARGE)
-		return req_fail(req, st, "invalid_calendar", arena_strdup(&req->arena, err), "file");
+		return req_fail(req, st, "invalid_calendar", arena_strdup(&req->arena, err),
+				"file");
 	if (st)
 		return st;
 	return reply_json(req, 200, json_pack("{s:i, s:i}", "year", year, "days", days));
 }
 
 static const struct route calendar_routes[] = {
-	{"GET", "/api/v1/calendar/deadline", cal_deadline, PERM_PUBLIC, 0},
-	{"GET", "/api/v1/calendar/:year", cal_year, PERM_PUBLIC, 0},
-	{"PUT", "/api/v1/calendar/:year", cal_import, PERM_CALENDAR_WRITE, ROUTE_RAW_BODY},
+	{ "GET", "/api/v1/calendar/deadline", cal_deadline, PERM_PUBLIC, 0 },
+	{ "GET", "/api/v1/calendar/:year", cal_year, PERM_PUBLIC, 0 },
+	{ "PUT", "/api/v1/calendar/:year", cal_import, PERM_CALENDAR_WRITE, ROUTE_RAW_BODY },
 };
 
 const struct module calendar_module = {
@@ -344,4 +468,5 @@ const struct module calendar_module = {
 	.nroutes = COUNT_OF(calendar_routes),
 	.migrations = calendar_migrations,
 	.seed = calendar_seed,
+	.release = calendar_release,
 };

@@ -19,6 +19,9 @@ enum status calendar_deadline(struct db *db, struct date from, int n, struct dat
 /* Working days in (a, b]: for lateness. ST_INVALID when a year is not loaded. */
 enum status calendar_workdays_between(struct db *db, struct date a, struct date b, int *out);
 
+/* Forget the calendar this process keeps in memory (see calendar.c). */
+void calendar_release(void);
+
 /* Import a CSV (date,kind,name) inside one transaction of its own: each year in it replaces
  * that year. only_year > 0: every row must be of that year. Audited as who. On failure err
  * holds a Chinese reason (with the row number). */
