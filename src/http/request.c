@@ -5,6 +5,7 @@
 
 #include "http/local.h"
 #include "http/request.h"
+#include "lib/xlsx.h"
 #include "lib/fault.h"
 #include "lib/log.h"
 
@@ -181,6 +182,54 @@ void req_db_release(struct request *req)
 void scope_filter(struct request *req, struct db_val args[SCOPE_NARGS])
 {
 	scope_filter_args(&req->scope, args);
+}
+
+const char *req_attachment(struct request *req, const char *filename)
+{
+	if (!filename)
+		return "attachment";
+	struct str enc, ascii;
+	str_init(&enc, 1024);
+	str_init(&ascii, 256);
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_';
+		if (plain)
+			str_putc(&enc, (char)*p);
+		else
+			str_appendf(&enc, "%%%02X", *p);
+		str_putc(&ascii, *p < 0x80 && *p != '"' && *p != '\\' ? (char)*p : '_');
+	}
+	const char *out = str_ok(&enc) && str_ok(&ascii)
+				  ? arena_printf(&req->arena,
+						 "attachment; filename=\"%s\"; filename*=UTF-8''%s",
+						 ascii.p, enc.p)
+				  : "attachment";
+	str_release(&enc);
+	str_release(&ascii);
+	return out ? out : "attachment";
+}
+
+enum status reply_file(struct request *req, const char *type, const char *filename, char *body,
+		       size_t len)
+{
+	req_set_header(req, "Content-Disposition", req_attachment(req, filename));
+	req_set_header(req, "Cache-Control", "no-store");
+	return reply_raw(req, 200, type, body, len);
+}
+
+enum status reply_xlsx(struct request *req, const char *filename, xlsx_fill_fn fill, void *ctx)
+{
+	char *body;
+	size_t len;
+	enum status st = xlsx_write(fill, ctx, &body, &len);
+	if (st)
+		return st == ST_NOMEM ? req_fail(req, ST_NOMEM, NULL, NULL, NULL) : st;
+	if (arena_defer(&req->arena, free, body) != 0) {
+		free(body);
+		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
+	}
+	return reply_file(req, XLSX_TYPE, filename, body, len);
 }
 
 enum status reply_raw(struct request *req, int http_status, const char *content_type, char *body,

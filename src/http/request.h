@@ -101,6 +101,20 @@ void scope_filter(struct request *req, struct db_val args[SCOPE_NARGS]);
 
 /* ---- answering ---- */
 
+/* Send body (which must live as long as the request: its arena, or deferred) as a download:
+ * Content-Disposition attachment with an ASCII name and the UTF-8 one (RFC 6266, so a Chinese
+ * name arrives intact), Cache-Control no-store. A NULL filename (its formatting ran out of
+ * memory) is sent as a plain attachment. */
+enum status reply_file(struct request *req, const char *type, const char *filename, char *body,
+		       size_t len);
+/* An .xlsx download: fill() writes the workbook's sheets (lib/xlsx.h, xlsx_write()). */
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+struct lxw_workbook;
+enum status reply_xlsx(struct request *req, const char *filename,
+		       enum status (*fill)(struct lxw_workbook *wb, void *ctx), void *ctx);
+/* The Content-Disposition value reply_file() sends, for an answer sent another way. */
+const char *req_attachment(struct request *req, const char *filename);
+
 /* Send body (ownership taken, even on failure) with the given status. */
 enum status reply_json(struct request *req, int http_status, json_t *body);
 enum status reply_empty(struct request *req, int http_status);

@@ -1,8 +1,12 @@
 /* xlsx.c: the first worksheet of an .xlsx, read from memory through libzip and expat, within
  * limits that are checked before anything is inflated. */
 #include <expat.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 
 #include "lib/date.h"
@@ -625,4 +629,52 @@ out:
 	free(r.xf_date);
 	str_release(&r.text);
 	return r.st;
+}
+
+/* ---- writing ------------------------------------------------------------------------------- */
+
+enum status xlsx_write(xlsx_fill_fn fill, void *ctx, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	char dir[] = "/tmp/tiejian-xlsx-XXXXXX";
+	if (!mkdtemp(dir))
+		return ST_INTERNAL;
+	char path[64];
+	snprintf(path, sizeof(path), "%s/out.xlsx", dir);
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = dir};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	enum status st = wb ? fill(wb, ctx) : ST_NOMEM;
+	if (wb && workbook_close(wb) != LXW_NO_ERROR && !st)
+		st = ST_INTERNAL;
+	char *buf = NULL;
+	size_t n = 0;
+	if (!st) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+		if (fd < 0 || fstat(fd, &sb) != 0) {
+			st = ST_INTERNAL;
+		} else {
+			buf = malloc((size_t)sb.st_size + 1);
+			while (buf && n < (size_t)sb.st_size) {
+				ssize_t k = read(fd, buf + n, (size_t)sb.st_size - n);
+				if (k <= 0)
+					break;
+				n += (size_t)k;
+			}
+			if (!buf || n != (size_t)sb.st_size)
+				st = buf ? ST_INTERNAL : ST_NOMEM;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	unlink(path);
+	rmdir(dir);
+	if (st) {
+		free(buf);
+		return st;
+	}
+	*out = buf;
+	*len = n;
+	return ST_OK;
 }

@@ -50,4 +50,14 @@ bool xlsx_serial_to_date(double serial, bool date1904, int *y, int *m, int *d);
 /* True when a number format code formats a date ("yyyy-mm-dd", "m/d/yy", "[$-804]yyyy年m月d日"). */
 bool xlsx_format_is_date(const char *code);
 
+/*
+ * Write a workbook with libxlsxwriter (constant-memory mode): fill() adds its sheets. The library
+ * writes to a file, so the file is made in a fresh directory only this process can read, read
+ * back into *out (malloc'd, the caller frees it) and removed with its directory. ST_OK, fill()'s
+ * own status, ST_NOMEM, or ST_INTERNAL when the file could not be made or read.
+ */
+struct lxw_workbook;
+typedef enum status (*xlsx_fill_fn)(struct lxw_workbook *wb, void *ctx);
+enum status xlsx_write(xlsx_fill_fn fill, void *ctx, char **out, size_t *len);
+
 #endif

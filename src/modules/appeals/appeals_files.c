@@ -184,23 +184,6 @@ enum status appeals_files_upload(struct request *req)
 				    "uploaded_at", json_time(req, req->now)));
 }
 
-/* RFC 5987: the UTF-8 name percent-encoded for filename*. */
-static const char *disposition(struct request *req, const char *name)
-{
-	struct str s;
-	str_init(&s, 2048);
-	str_puts(&s, "attachment; filename=\"attachment\"; filename*=UTF-8''");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '-' || *p == '_')
-			str_putc(&s, (char)*p);
-		else
-			str_appendf(&s, "%%%02X", *p);
-	}
-	const char *out = str_ok(&s) ? arena_strdup(&req->arena, s.p) : "attachment";
-	str_release(&s);
-	return out;
-}
 
 enum status appeals_files_get(struct request *req)
 {
@@ -252,7 +235,7 @@ enum status appeals_files_get(struct request *req)
 	req->resp_fd_size = (uint64_t)sb.st_size;
 	req->http_status = 200;
 	req->resp_type = appeal_file_mime(k > 0 ? (enum appeal_file_kind)k : AF_UNKNOWN);
-	req_set_header(req, "Content-Disposition", disposition(req, name));
+	req_set_header(req, "Content-Disposition", req_attachment(req, name));
 	req_set_header(req, "Cache-Control", "private, no-store");
 	return ST_OK;
 }

@@ -1,10 +1,7 @@
 /* enterprises_io.c: the registry's files: import (CSV in UTF-8 or GB18030, .xlsx), the import
  * template, and export of a filtered list to .xlsx or CSV. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "app/module.h"
@@ -22,98 +19,6 @@
 #define IMPORT_MAX_ERRORS 1000
 #define EXPORT_MAX_ROWS 200000
 
-/* ---- writing an .xlsx through a private temporary file ----------------------------------------- */
-
-typedef enum status (*xlsx_fill_fn)(lxw_workbook *wb, void *ctx);
-
-/* libxlsxwriter writes to a file: make it in a fresh directory only this process can read,
- * read it back into memory (freed with the request's arena), and remove both. */
-static enum status xlsx_build(struct request *req, xlsx_fill_fn fill, void *ctx, char **out,
-			      size_t *len)
-{
-	char dir[] = "/tmp/tiejian-xlsx-XXXXXX";
-	if (!mkdtemp(dir))
-		return req_fail(req, ST_INTERNAL, NULL, NULL, NULL);
-	char path[64];
-	snprintf(path, sizeof(path), "%s/out.xlsx", dir);
-	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	enum status st = wb ? fill(wb, ctx) : ST_NOMEM;
-	if (wb && workbook_close(wb) != LXW_NO_ERROR && !st)
-		st = ST_INTERNAL;
-	char *buf = NULL;
-	size_t n = 0;
-	if (!st) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		struct stat sb;
-		if (fd < 0 || fstat(fd, &sb) != 0) {
-			st = ST_INTERNAL;
-		} else {
-			buf = malloc((size_t)sb.st_size + 1);
-			while (buf && n < (size_t)sb.st_size) {
-				ssize_t k = read(fd, buf + n, (size_t)sb.st_size - n);
-				if (k <= 0)
-					break;
-				n += (size_t)k;
-			}
-			if (!buf || n != (size_t)sb.st_size)
-				st = ST_INTERNAL;
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	unlink(path);
-	rmdir(dir);
-	if (st) {
-		free(buf);
-		return st;
-	}
-	if (arena_defer(&req->arena, free, buf) != 0) {
-		free(buf);
-		return ST_NOMEM;
-	}
-	*out = buf;
-	*len = n;
-	return ST_OK;
-}
-
-/* attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266), so a Chinese
- * file name arrives intact and an old client still gets a usable one. */
-static const char *content_disposition(struct request *req, const char *filename)
-{
-	if (!filename) /* its formatting ran out of memory */
-		return "attachment";
-	struct str enc, ascii;
-	str_init(&enc, 1024);
-	str_init(&ascii, 256);
-	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
-		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_';
-		if (plain)
-			str_putc(&enc, (char)*p);
-		else
-			str_appendf(&enc, "%%%02X", *p);
-		str_putc(&ascii, *p < 0x80 && *p != '"' && *p != '\\' ? (char)*p : '_');
-	}
-	const char *out = str_ok(&enc) && str_ok(&ascii)
-				  ? arena_printf(&req->arena,
-						 "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-						 ascii.p, enc.p)
-				  : "attachment";
-	str_release(&enc);
-	str_release(&ascii);
-	return out;
-}
-
-static enum status reply_file(struct request *req, const char *type, const char *filename,
-			      char *body, size_t len)
-{
-	req_set_header(req, "Content-Disposition", content_disposition(req, filename));
-	req_set_header(req, "Cache-Control", "no-store");
-	return reply_raw(req, 200, type, body, len);
-}
-
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define CSV_TYPE "text/csv; charset=utf-8"
 
 static enum status q_format(struct request *req, bool *xlsx)
@@ -173,11 +78,7 @@ enum status ent_import_template(struct request *req)
 	if (st)
 		return st;
 	if (xlsx) {
-		char *body;
-		size_t len;
-		if ((st = xlsx_build(req, fill_template, NULL, &body, &len)))
-			return st;
-		return reply_file(req, XLSX_TYPE, "企业导入模板.xlsx", body, len);
+		return reply_xlsx(req, "企业导入模板.xlsx", fill_template, NULL);
 	}
 	struct str s;
 	str_init(&s, 0);
@@ -329,7 +230,11 @@ enum status ent_export(struct request *req)
 	char *body = NULL;
 	size_t len = 0;
 	if (x.xlsx) {
-		st = xlsx_build(req, fill_export, &x, &body, &len);
+		st = xlsx_write(fill_export, &x, &body, &len);
+		if (!st && arena_defer(&req->arena, free, body) != 0) {
+			free(body);
+			st = ST_NOMEM;
+		}
 	} else {
 		str_init(&x.csv, 0);
 		str_puts(&x.csv, "\xEF\xBB\xBF");

@@ -490,7 +490,7 @@ enum status coverage_export(struct request *req)
 		db_rollback(db);
 		goto out;
 	}
-	st = li_reply_xlsx(req, arena_printf(&req->arena, "走访覆盖统计_%s.xlsx", p.today),
+	st = reply_xlsx(req, arena_printf(&req->arena, "走访覆盖统计_%s.xlsx", p.today),
 			   fill_export, &x);
 out:
 	json_decref(x.by_org);

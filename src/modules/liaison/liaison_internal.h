@@ -57,17 +57,10 @@ enum status quiet_cancel(struct request *req);
 /* The visits JSON of the 360 section, within the caller's visit.read scope; NULL with st. */
 enum status visits_section(struct request *req, struct db *db, int64_t enterprise_id, json_t **out);
 
-/* liaison_io.c: bulk assignment by file and by rule; the .xlsx writer the exports share */
+/* liaison_io.c: bulk assignment by file and by rule */
 enum status li_import(struct request *req);
 enum status li_import_template(struct request *req);
 enum status li_rule(struct request *req);
-struct lxw_workbook;
-typedef enum status (*li_xlsx_fill)(struct lxw_workbook *wb, void *ctx);
-/* Build an .xlsx with fill and answer it as a download named filename. */
-enum status li_reply_xlsx(struct request *req, const char *filename, li_xlsx_fill fill, void *ctx);
-/* Answer bytes in the arena as a download. */
-enum status li_reply_file(struct request *req, const char *type, const char *filename, char *body,
-			  size_t len);
 
 /* liaison_coverage.c */
 enum status coverage_get(struct request *req);

@@ -2,11 +2,8 @@
  * row report: dry run, valid rows only, all or nothing) and by rule (every enterprise of a
  * region matching the rule gets one official of the region's bureau, balanced by load); the
  * import template; the .xlsx download the module's exports share. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "app/module.h"
@@ -23,86 +20,11 @@
 #define IMPORT_MAX_ERRORS 1000
 #define RULE_MAX	  20000
 
-#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define CSV_TYPE  "text/csv; charset=utf-8"
 
 /* ---- downloads ----------------------------------------------------------------------------------
  */
 
-/* attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266). */
-static const char *content_disposition(struct request *req, const char *filename)
-{
-	struct str enc, ascii;
-	str_init(&enc, 1024);
-	str_init(&ascii, 256);
-	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
-		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_';
-		if (plain)
-			str_putc(&enc, (char)*p);
-		else
-			str_appendf(&enc, "%%%02X", *p);
-		str_putc(&ascii, *p < 0x80 && *p != '"' && *p != '\\' ? (char)*p : '_');
-	}
-	const char *out = str_ok(&enc) && str_ok(&ascii)
-				  ? arena_printf(&req->arena,
-						 "attachment; filename=\"%s\"; filename*=UTF-8''%s",
-						 ascii.p, enc.p)
-				  : "attachment";
-	str_release(&enc);
-	str_release(&ascii);
-	return out;
-}
-
-enum status li_reply_file(struct request *req, const char *type, const char *filename, char *body,
-			  size_t len)
-{
-	req_set_header(req, "Content-Disposition", content_disposition(req, filename));
-	req_set_header(req, "Cache-Control", "no-store");
-	return reply_raw(req, 200, type, body, len);
-}
-
-/* libxlsxwriter writes to a file: make it in a fresh directory only this process can read,
- * read it back into the request's memory, and remove both. */
-enum status li_reply_xlsx(struct request *req, const char *filename, li_xlsx_fill fill, void *ctx)
-{
-	char dir[] = "/tmp/tiejian-xlsx-XXXXXX";
-	if (!mkdtemp(dir))
-		return req_fail(req, ST_INTERNAL, NULL, NULL, NULL);
-	char path[64];
-	snprintf(path, sizeof(path), "%s/out.xlsx", dir);
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = dir };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	enum status st = wb ? fill(wb, ctx) : ST_NOMEM;
-	if (wb && workbook_close(wb) != LXW_NO_ERROR && !st)
-		st = ST_INTERNAL;
-	char *buf = NULL;
-	size_t n = 0;
-	if (!st) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		struct stat sb;
-		if (fd < 0 || fstat(fd, &sb) != 0) {
-			st = ST_INTERNAL;
-		} else {
-			buf = arena_alloc(&req->arena, (size_t)sb.st_size + 1);
-			while (buf && n < (size_t)sb.st_size) {
-				ssize_t k = read(fd, buf + n, (size_t)sb.st_size - n);
-				if (k <= 0)
-					break;
-				n += (size_t)k;
-			}
-			if (!buf || n != (size_t)sb.st_size)
-				st = buf ? ST_INTERNAL : ST_NOMEM;
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-	unlink(path);
-	rmdir(dir);
-	if (st)
-		return st;
-	return li_reply_file(req, XLSX_TYPE, filename, buf, n);
-}
 
 /* ---- the file's columns
  * ----------------------------------------------------------------------------- */
@@ -191,7 +113,7 @@ enum status li_import_template(struct request *req)
 	if (st)
 		return st;
 	if (!f || strcmp(f, "xlsx") == 0)
-		return li_reply_xlsx(req, "包联关系导入模板.xlsx", fill_template, NULL);
+		return reply_xlsx(req, "包联关系导入模板.xlsx", fill_template, NULL);
 	if (strcmp(f, "csv") != 0)
 		return req_fail(req, ST_INVALID, "invalid_choice", "文件格式应为xlsx或csv",
 				"format");
@@ -209,7 +131,7 @@ enum status li_import_template(struct request *req)
 	str_release(&s);
 	if (!body)
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
-	return li_reply_file(req, CSV_TYPE, "包联关系导入模板.csv", body, len);
+	return reply_file(req, CSV_TYPE, "包联关系导入模板.csv", body, len);
 }
 
 /* ---- reading the file
