@@ -56,8 +56,9 @@ static void filter_args(struct request *req, const struct audit_filter *f, struc
 	a[11] = db_id_or_null(f->entity_id);
 }
 
-static json_t *row_json(struct request *req, struct db_res *r)
+static json_t *audit_row(struct request *req, struct db_res *r, void *ctx)
 {
+	(void)ctx;
 	json_error_t err;
 	const char *summary = db_col_text(r, 9);
 	fault_hold(true); /* see req_json: jansson's lexer and a failed allocation */
@@ -84,22 +85,8 @@ static enum status audit_list(struct request *req)
 		return st;
 	struct db_val a[14];
 	filter_args(req, &f, a);
-	int64_t total = 0;
-	st = db_int1(db, &SQL_AUDIT_COUNT, a, 12, &total);
-	if (st)
-		return st;
-	a[12] = db_int(pg.size);
-	a[13] = db_int(pg.offset);
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_AUDIT_LIST, a, 14);
-	while (db_next(r))
-		json_array_append_new(items, row_json(req, r));
-	st = db_done(r);
-	if (st) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return reply_list(req, db, &SQL_AUDIT_COUNT, &SQL_AUDIT_LIST, a, 12, 14, &pg, audit_row,
+			  NULL);
 }
 
 static enum status audit_export(struct request *req)

@@ -200,6 +200,29 @@ json_t *list_envelope(json_t *items, int64_t total, const struct paging *pg)
 			 (json_int_t)pg->size);
 }
 
+enum status reply_list(struct request *req, struct db *db, const struct sql *count,
+		       const struct sql *list, struct db_val *args, size_t ncount, size_t nargs,
+		       const struct paging *pg, list_row_fn row, void *ctx)
+{
+	int64_t total;
+	args[nargs - 2] = db_null();
+	args[nargs - 1] = db_null();
+	enum status st = db_int1(db, count, args, ncount, &total);
+	if (st)
+		return st;
+	args[nargs - 2] = db_int(pg->size);
+	args[nargs - 1] = db_int(pg->offset);
+	json_t *items = json_array();
+	struct db_res *r = db_query(db, list, args, nargs);
+	while (db_next(r))
+		json_array_append_new(items, row(req, r, ctx));
+	if ((st = db_done(r))) {
+		json_decref(items);
+		return st;
+	}
+	return reply_json(req, 200, list_envelope(items, total, pg));
+}
+
 enum status in_only(struct request *req, json_t *obj, const char *const *allowed)
 {
 	const char *k;

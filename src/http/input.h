@@ -56,6 +56,13 @@ struct paging {
 enum status q_paging(struct request *req, struct paging *out);
 /* The list envelope {"items":items,"total":total,"page":..,"page_size":..}; takes items. */
 json_t *list_envelope(json_t *items, int64_t total, const struct paging *pg);
+/* Answer one page of a list: count (its first ncount values of args: the filter, with the last
+ * two of the nargs set to NULL), then list (all nargs values, the last two now the page's size
+ * and offset), each row written by row(); the envelope above. */
+typedef json_t *(*list_row_fn)(struct request *req, struct db_res *r, void *ctx);
+enum status reply_list(struct request *req, struct db *db, const struct sql *count,
+		       const struct sql *list, struct db_val *args, size_t ncount, size_t nargs,
+		       const struct paging *pg, list_row_fn row, void *ctx);
 
 /* Refuse keys that are not in allowed (NULL-terminated): 422 naming the first. */
 enum status in_only(struct request *req, json_t *obj, const char *const *allowed);

@@ -41,6 +41,11 @@ static json_t *case_json(struct request *req, struct db_res *r, bool editor)
 	return o;
 }
 
+static json_t *case_row(struct request *req, struct db_res *r, void *ctx)
+{
+	return case_json(req, r, *(const bool *)ctx);
+}
+
 static bool editor(struct request *req)
 {
 	return permset_has(&req->user->perms, PERM_CASE_WRITE);
@@ -319,7 +324,7 @@ static enum status cases_get(struct request *req)
 static enum status cases_list(struct request *req)
 {
 	const char *q, *status;
-	int64_t category, total;
+	int64_t category;
 	struct paging pg;
 	struct db *db;
 	enum status st;
@@ -350,18 +355,8 @@ static enum status cases_list(struct request *req)
 		db_int(pg.size),
 		db_int(pg.offset),
 	};
-	if ((st = db_int1(db, &SQL_CASE_COUNT, a, 6, &total)))
-		return st;
-	json_t *items = json_array();
 	bool ed = editor(req);
-	struct db_res *r = db_query(db, &SQL_CASE_LIST, a, 8);
-	while (db_next(r))
-		json_array_append_new(items, case_json(req, r, ed));
-	if ((st = db_done(r))) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return reply_list(req, db, &SQL_CASE_COUNT, &SQL_CASE_LIST, a, 6, 8, &pg, case_row, &ed);
 }
 
 static const struct route cases_routes[] = {

@@ -146,6 +146,12 @@ json_t *li_liaison_json(struct request *req, struct db_res *r)
 		db_col_null(r, 16) ? json_null() : json_integer(db_col_int(r, 16)));
 }
 
+static json_t *liaison_row(struct request *req, struct db_res *r, void *ctx)
+{
+	(void)ctx;
+	return li_liaison_json(req, r);
+}
+
 /* A date field as text ("YYYY-MM-DD" in the arena); NULL when absent. */
 static enum status in_day(struct request *req, json_t *body, const char *key, const char *label,
 			  unsigned flags, const char **out, bool *present)
@@ -265,22 +271,7 @@ static enum status li_list(struct request *req)
 	a[9] = db_text(li_today(req));
 	a[10] = db_text(region);
 	a[11] = db_text(q ? like_escape(&req->arena, q) : NULL);
-	a[12] = db_null();
-	a[13] = db_null();
-	int64_t total;
-	if ((st = db_int1(db, &SQL_LI_COUNT, a, 14, &total)))
-		return st;
-	a[12] = db_int(pg.size);
-	a[13] = db_int(pg.offset);
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_LI_LIST, a, 14);
-	while (db_next(r))
-		json_array_append_new(items, li_liaison_json(req, r));
-	if ((st = db_done(r))) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return reply_list(req, db, &SQL_LI_COUNT, &SQL_LI_LIST, a, 14, 14, &pg, liaison_row, NULL);
 }
 
 static enum status li_get(struct request *req)

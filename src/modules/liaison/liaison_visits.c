@@ -48,6 +48,12 @@ json_t *li_visit_json(struct request *req, struct db_res *r)
 			 jstr(db_col_text(r, 20)), "updated_at", json_time(req, db_col_int(r, 19)));
 }
 
+static json_t *visit_row(struct request *req, struct db_res *r, void *ctx)
+{
+	(void)ctx;
+	return li_visit_json(req, r);
+}
+
 /* ---- the 无事不扰 checks ------------------------------------------------------------------------
  */
 
@@ -567,22 +573,8 @@ enum status visits_list(struct request *req)
 	a[10] = db_text(rating);
 	a[11] = db_text(region);
 	a[12] = with_problems ? db_int(1) : db_null();
-	a[13] = db_null();
-	a[14] = db_null();
-	int64_t total;
-	if ((st = db_int1(db, &SQL_VISIT_COUNT, a, 15, &total)))
-		return st;
-	a[13] = db_int(pg.size);
-	a[14] = db_int(pg.offset);
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_VISIT_LIST, a, 15);
-	while (db_next(r))
-		json_array_append_new(items, li_visit_json(req, r));
-	if ((st = db_done(r))) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return reply_list(req, db, &SQL_VISIT_COUNT, &SQL_VISIT_LIST, a, 15, 15, &pg, visit_row,
+			  NULL);
 }
 
 /* ---- the enterprise's rating ------------------------------------------------------------------

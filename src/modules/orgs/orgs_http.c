@@ -29,6 +29,12 @@ static json_t *org_json(struct request *req, struct db_res *r)
 			 json_time(req, db_col_int(r, 10)));
 }
 
+static json_t *org_row(struct request *req, struct db_res *r, void *ctx)
+{
+	(void)ctx;
+	return org_json(req, r);
+}
+
 static enum status orgs_list(struct request *req)
 {
 	const char *q, *kind;
@@ -45,20 +51,7 @@ static enum status orgs_list(struct request *req)
 	a[5] = db_text(like_escape(&req->arena, q));
 	a[6] = db_id_or_null(parent);
 	a[7] = db_text(kind);
-	int64_t total;
-	if ((st = db_int1(db, &SQL_ORGS_COUNT, a, 8, &total)))
-		return st;
-	a[8] = db_int(pg.size);
-	a[9] = db_int(pg.offset);
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_ORGS_LIST, a, 10);
-	while (db_next(r))
-		json_array_append_new(items, org_json(req, r));
-	if ((st = db_done(r))) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return reply_list(req, db, &SQL_ORGS_COUNT, &SQL_ORGS_LIST, a, 8, 10, &pg, org_row, NULL);
 }
 
 /* The visible orgs as a forest: rows come ordered by path, so a parent precedes its children. */
