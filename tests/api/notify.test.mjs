@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { assertError } from './helpers.mjs';
+import { assertError, cliUser } from './helpers.mjs';
 import { appealServer, cast, file, act, eventually } from './appeals-helpers.mjs';
 
 let srv, c, receiver, received = [], answer = () => 200;
@@ -34,6 +34,19 @@ after(async () => {
 
 const hookUrl = () => `http://127.0.0.1:${receiver.address().port}/sms/send?channel=tiejian`;
 const inbox = async (s, q = '') => (await s.get('/api/v1/notifications?page_size=100' + q)).json;
+
+// A new appeal is told to whoever may accept it: a dispatcher of an org above its home (a subtree
+// role), a handler of its home org itself (an org role), nobody with the permission elsewhere.
+test('a filing is told to the dispatchers whose scope holds its home org, and to no one else', async () => {
+	const other = (await cliUser(srv, { username: 'jianhua_desk', role: 'dispatcher', org: '230203' })).session;
+	const a = await file(c, { topic: '受理通知' });
+	const filed = async (s) => (await inbox(s)).items.some((x) => x.kind === 'filed' && x.entity_id === a.id);
+	await eventually(() => filed(c.dispatcher), 'the city desk (subtree, above)');
+	assert.ok(await filed(c.handler), "the home county's handler (org role, its own org)");
+	assert.ok(!(await filed(c.yunxing)), 'a handler of another org');
+	assert.ok(!(await filed(other)), "another county's desk");
+	assert.ok(!(await filed(c.enterprise)), 'the enterprise that filed it');
+});
 
 test('the inbox: what concerns me, unread counts, marking read; nobody else\'s', async () => {
 	const a = await file(c, { topic: '消息测试' });
