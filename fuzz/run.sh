@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh: run libFuzzer targets and print one line for each.
-#   sh fuzz/run.sh BINDIR runs N TARGET...      at least N executions each (make fuzz-short)
+#   sh fuzz/run.sh BINDIR runs N TARGET...      at least N executions each, seed FUZZ_SEED (default 1) (make fuzz-short)
 #   sh fuzz/run.sh BINDIR seconds S TARGET...   S seconds each (make fuzz)
 # FUZZ_JOBS (default: the number of cores, at most 4) targets run at a time. New inputs go to BINDIR/corpus/TARGET (never into the committed seeds); a crash leaves
 # its input in BINDIR/artifacts and fails the run: add it to fuzz/regressions/TARGET once fixed.
@@ -21,7 +21,13 @@ run_one() {
 	[ -d "fuzz/regressions/$t" ] && seeds="$seeds fuzz/regressions/$t"
 	dict=""
 	[ -f "fuzz/dict/$t.dict" ] && dict="-dict=fuzz/dict/$t.dict"
-	if [ "$mode" = runs ]; then limit="-runs=$value"; else limit="-max_total_time=$value"; fi
+	# the short run is part of make test: a fixed seed (FUZZ_SEED) makes it fail again the same
+	# way it failed once; the long run takes a fresh seed each time to go where no run has gone
+	if [ "$mode" = runs ]; then
+		limit="-runs=$value -seed=${FUZZ_SEED:-1}"
+	else
+		limit="-max_total_time=$value"
+	fi
 	log="$bindir/artifacts/$t.log"
 	start=$(date +%s)
 	# shellcheck disable=SC2086

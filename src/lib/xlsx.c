@@ -339,10 +339,18 @@ static void start_el(void *ud, const XML_Char *name, const XML_Char **atts)
 			}
 			const char *v = attr(atts, "r");
 			int64_t n;
-			if (v && str_to_i64(v, 1, 1048576, &n))
+			if (v && str_to_i64(v, 1, 1048576, &n)) {
+				/* a sheet lists its rows in order; one that goes back would
+				 * give the row report two lines of the same number */
+				if (n <= r->row) {
+					set_err(r, ST_INVALID, "工作表的第%ld行出现在第%ld行之后，行号须递增",
+						(long)n, r->row);
+					return;
+				}
 				r->row = n;
-			else
+			} else {
 				r->row++;
+			}
 			r->next_col = 0;
 			free_cells(r); /* a row left open (a <row> inside a <row>) gave its cells to no one */
 		} else if (strcmp(el, "c") == 0) {

@@ -404,6 +404,26 @@ static void test_doctype(void **state)
 	free(z);
 }
 
+/* rows numbered backwards would give the import's row report two lines of one number */
+static void test_rows_go_back(void **state)
+{
+	(void)state;
+	const char *s = "<?xml version=\"1.0\"?><worksheet " NS "><sheetData>"
+			"<row r=\"5\"><c r=\"A5\"><v>1</v></c></row>"
+			"<row r=\"3\"><c r=\"A3\"><v>2</v></c></row></sheetData></worksheet>";
+	char *z;
+	size_t len;
+	workbook_of(s, 0, workbook, &z, &len);
+	char err[256] = "";
+	struct got g;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(xlsx_read(z, len, NULL, collect, &g, err, sizeof(err)), ST_INVALID);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.rows[0], 5);
+	assert_non_null(strstr(err, "第3行出现在第5行之后"));
+	free(z);
+}
+
 static void test_serial_dates(void **state)
 {
 	(void)state;
@@ -455,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_lying_header),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_doctype),
+		cmocka_unit_test(test_rows_go_back),
 		cmocka_unit_test(test_serial_dates),
 		cmocka_unit_test(test_format_is_date),
 	};
