@@ -52,6 +52,7 @@ void config_defaults(struct config *c);
 struct metrics;
 struct module;
 struct MHD_Daemon;
+struct acceptor;
 
 struct app {
 	const struct config *cfg;
@@ -59,6 +60,7 @@ struct app {
 	struct router router;
 	struct metrics *metrics;
 	struct MHD_Daemon *mhd;
+	struct acceptor *acceptor; /* the listening socket and the thread that accepts from it */
 	const struct module *const *modules;
 	size_t nmodules;
 	_Atomic int64_t clock_offset_s; /* tests move time with it; 0 in production */

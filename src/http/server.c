@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "auth/auth.h"
+#include "http/accept.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/server.h"
@@ -498,23 +499,30 @@ enum status server_start(struct app *app)
 #ifdef TIEJIAN_FAULT
 	fault_install();
 #endif
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	if (v6)
-		flags |= MHD_USE_IPv6;
-	/* The logger first: libmicrohttpd uses its own for anything said before it is set. */
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT, 2000u, MHD_OPTION_CONNECTION_TIMEOUT,
-		60u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
-	if (!d) {
+	/* We listen and accept (accept.h); libmicrohttpd's pool threads serve what we hand them. */
+	struct acceptor *acc;
+	unsigned port;
+	if (acceptor_open((struct sockaddr *)&ss, sslen, v6, &acc, &port)) {
 		log_warn("cannot listen on %s", app->cfg->listen);
 		return ST_UNAVAILABLE;
 	}
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_USE_NO_LISTEN_SOCKET;
+	/* The logger first: libmicrohttpd uses its own for anything said before it is set. */
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT,
+		2000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
+	if (!d || acceptor_start(acc, d)) {
+		log_warnx("cannot start the server's threads");
+		acceptor_close(acc);
+		if (d)
+			MHD_stop_daemon(d);
+		return ST_UNAVAILABLE;
+	}
 	app->mhd = d;
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	unsigned port = info ? info->port : 0;
+	app->acceptor = acc;
 	char host[64];
 	if (v6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
@@ -532,9 +540,8 @@ void server_stop(struct app *app, unsigned grace_ms)
 	if (!app->mhd)
 		return;
 	atomic_store(&app->stopping, true);
-	MHD_socket s = MHD_quiesce_daemon(app->mhd);
-	if (s != MHD_INVALID_SOCKET)
-		close(s);
+	acceptor_close(app->acceptor); /* new connections are refused from here on */
+	app->acceptor = NULL;
 	int64_t deadline = mono_ns() + (int64_t)grace_ms * 1000000LL;
 	while (atomic_load(&app->inflight) > 0 && mono_ns() < deadline) {
 		struct timespec ts = {0, 10 * 1000000L};
