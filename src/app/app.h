@@ -39,6 +39,7 @@ struct config {
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 	int job_interval_s;
+	int commit_wait_us;      /* filings: how long a batch's writer waits for more (0: none) */
 	long demo_enterprises;   /* tiejian demo --enterprises N; 0 = the demo's own count */
 	long demo_appeals;       /* tiejian demo --appeals N: that many generated appeals more */
 	long demo_users;         /* tiejian demo --users N: that many generated users more */

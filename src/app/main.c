@@ -61,6 +61,8 @@ static const char *const usage_serve =
 	"  --body-max BYTES       largest JSON body (default 1048576)\n"
 	"  --upload-max BYTES     largest upload (default 20971520)\n"
 	"  --pwhash-concurrency N password hashes at once (default: half the cores)\n"
+	"  --commit-wait-us N     how long the writer of a batch of filings waits for more to\n"
+	"                         share its commit (default 0; PostgreSQL's commit_delay)\n"
 	"  --test-clock           tests only: allow POST /api/v1/test/clock to move time\n"
 	"  --files DIR            where uploaded attachments are kept, outside any served folder\n"
 	"                         (default: FILE.db.files next to a SQLite database,\n"
@@ -122,7 +124,7 @@ static int64_t num_arg(const char *flag, const char *v, int64_t min, int64_t max
 /* Options shared by every command; returns the index of the first non-option. */
 enum {
 	OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_TLS, OPT_TRUST, OPT_NOLOG, OPT_NOJOBS,
-	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC,
+	OPT_JOBINT, OPT_RATE, OPT_LOCK, OPT_IDLE, OPT_MAX, OPT_BODY, OPT_UPLOAD, OPT_PWC, OPT_CWAIT,
 	OPT_TESTCLOCK, OPT_USERNAME, OPT_ROLE, OPT_ORG, OPT_NAME, OPT_ENTERPRISE, OPT_FROM, OPT_TO,
 	OPT_FORCE, OPT_HELP, OPT_ENTERPRISES, OPT_APPEALS, OPT_FILES, OPT_USERS, OPT_SEED
 };
@@ -144,6 +146,7 @@ static const struct option long_opts[] = {
 	{"body-max", required_argument, NULL, OPT_BODY},
 	{"upload-max", required_argument, NULL, OPT_UPLOAD},
 	{"pwhash-concurrency", required_argument, NULL, OPT_PWC},
+	{"commit-wait-us", required_argument, NULL, OPT_CWAIT},
 	{"test-clock", no_argument, NULL, OPT_TESTCLOCK},
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"role", required_argument, NULL, OPT_ROLE},
@@ -230,6 +233,7 @@ static int parse(const char *cmd, int argc, char **argv, struct cli *cli)
 		case OPT_BODY: cfg.body_max_bytes = (size_t)num_arg("--body-max", optarg, 1024, 1 << 30); break;
 		case OPT_UPLOAD: cfg.upload_max_bytes = (size_t)num_arg("--upload-max", optarg, 1024, 1LL << 32); break;
 		case OPT_PWC: cfg.pwhash_concurrency = (unsigned)num_arg("--pwhash-concurrency", optarg, 1, 64); break;
+		case OPT_CWAIT: cfg.commit_wait_us = (int)num_arg("--commit-wait-us", optarg, 0, 1000000); break;
 		case OPT_TESTCLOCK: cfg.test_clock = true; break;
 		case OPT_USERNAME: cli->username = optarg; break;
 		case OPT_ROLE: cli->roles = optarg; break;

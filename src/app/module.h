@@ -19,6 +19,8 @@ struct job {
 
 struct json_t; /* jansson's json_t */
 
+struct str;
+
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -43,6 +45,9 @@ struct module {
 	/* Forget what the module keeps in memory of the database (a copy it reads again when it
 	 * is stale), when the app closes. NULL if none. */
 	void (*release)(void);
+	/* Append the module's own counters to GET /metrics (Prometheus text, each with its HELP
+	 * and TYPE lines, names tiejian_MODULE_...). NULL if none. */
+	void (*metrics)(struct str *out);
 };
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))

@@ -2,6 +2,7 @@
 #include <stdatomic.h>
 
 #include "app/app.h"
+#include "app/module.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -160,4 +161,7 @@ void metrics_render(struct metrics *m, struct app *app, struct str *out)
 		    "tiejian_jobs_total{result=\"ok\"} %ld\n"
 		    "tiejian_jobs_total{result=\"failed\"} %ld\n",
 		    atomic_load(&app->jobs_run), atomic_load(&app->jobs_failed));
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->metrics)
+			app_modules[i]->metrics(out);
 }

@@ -463,6 +463,50 @@ static void stat_diff(void **state)
 	assert_int_equal(appeal_stat_diff(NULL, NULL, &t3, v0, cells, APPEAL_MAX_CELLS), (size_t)-1);
 }
 
+/* A batch's counters summed: each key once, its values the sum of every filing's cells, and
+ * the sum equal to the cells taken one filing at a time. */
+static void stat_sum(void **state)
+{
+	(void)state;
+	static struct appeal_stat_cell one[APPEAL_MAX_CELLS], two[APPEAL_MAX_CELLS];
+	int64_t v0[AM__COUNT];
+	struct appeal_stat_in in = {.state = AS_SUBMITTED};
+	appeal_metrics(&in, v0);
+	struct appeal_ties t0 = {.enterprise_id = 7, .month = 202611, .region = 230202,
+				 .category = 3, .norgs = 1, .org_id = {10},
+				 .org_path = {"/1/2/10/"}};
+	struct appeal_ties t1 = t0; /* another enterprise of another region, same org */
+	t1.enterprise_id = 8;
+	t1.region = 230203;
+	size_t n0 = appeal_stat_diff(NULL, NULL, &t0, v0, one, APPEAL_MAX_CELLS);
+	size_t n1 = appeal_stat_diff(NULL, NULL, &t1, v0, two, APPEAL_MAX_CELLS);
+	struct appeal_stat_acc acc = {0};
+	assert_true(appeal_stat_sum(&acc, one, n0));
+	assert_int_equal(acc.n, n0);
+	assert_true(appeal_stat_sum(&acc, one, n0)); /* the same filing again: no new key */
+	assert_int_equal(acc.n, n0);
+	assert_true(appeal_stat_sum(&acc, two, n1));
+	/* new keys: enterprise 8 (3 dims), and region 230203 under the 5 other keys */
+	assert_int_equal(acc.n, n0 + 3 + 5);
+	assert_int_equal(sum_cells(acc.cells, acc.n, SK_ALL, 0, SD_UNIT, 0, AM_RECEIVED), 3);
+	assert_int_equal(sum_cells(acc.cells, acc.n, SK_ORG, 10, SD_REGION, 230202, AM_RECEIVED), 2);
+	assert_int_equal(sum_cells(acc.cells, acc.n, SK_ORG, 10, SD_REGION, 230203, AM_RECEIVED), 1);
+	assert_int_equal(sum_cells(acc.cells, acc.n, SK_ENTERPRISE, 8, SD_CATEGORY, 3, AM_OPEN), 1);
+	for (int m = 0; m < AM__COUNT; m++)
+		assert_int_equal(sum_cells(acc.cells, acc.n, SK_SUBTREE, 2, SD_CATEGORY, 3, m),
+				 2 * sum_cells(one, n0, SK_SUBTREE, 2, SD_CATEGORY, 3, m) +
+					 sum_cells(two, n1, SK_SUBTREE, 2, SD_CATEGORY, 3, m));
+	/* each key once */
+	for (size_t i = 0; i < acc.n; i++)
+		for (size_t j = i + 1; j < acc.n; j++)
+			assert_false(acc.cells[i].kind == acc.cells[j].kind &&
+				     acc.cells[i].scope_id == acc.cells[j].scope_id &&
+				     acc.cells[i].dim == acc.cells[j].dim &&
+				     acc.cells[i].value == acc.cells[j].value &&
+				     acc.cells[i].month == acc.cells[j].month);
+	free(acc.cells);
+}
+
 static void scope_keys(void **state)
 {
 	(void)state;
@@ -868,6 +912,7 @@ int main(void)
 		cmocka_unit_test(metrics),
 		cmocka_unit_test(stat_diff),
 		cmocka_unit_test(stat_diff_random_walk),
+		cmocka_unit_test(stat_sum),
 		cmocka_unit_test(scope_keys),
 		cmocka_unit_test(grams),
 		cmocka_unit_test(similarity),

@@ -216,6 +216,17 @@ size_t appeal_stat_diff(const struct appeal_ties *old_t, const int64_t old_v[AM_
 			const struct appeal_ties *new_t, const int64_t new_v[AM__COUNT],
 			struct appeal_stat_cell *out, size_t max);
 
+/*
+ * Cells summed over several appeals' changes, so that a batch of filings writes each counter
+ * once: appeal_stat_sum() adds n cells into acc, a cell of a key already there added to it.
+ * acc grows as needed (free acc->cells when done); false when it cannot grow.
+ */
+struct appeal_stat_acc {
+	struct appeal_stat_cell *cells;
+	size_t n, cap;
+};
+bool appeal_stat_sum(struct appeal_stat_acc *acc, const struct appeal_stat_cell *c, size_t n);
+
 /* The scope keys an appeal belongs to, other than SK_ALL (every appeal has that one): what the
  * appeal_keys table holds, so a list for one key reads only its appeals. Returns how many were
  * written to kinds/ids (at most max), or -1 when a path is malformed or max is too small. */

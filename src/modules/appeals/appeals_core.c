@@ -455,6 +455,35 @@ enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a)
 	return keys_apply(cx, NULL, &t, a->id, !appeal_state_final(a->state));
 }
 
+static enum status stat_write(struct appeal_ctx *cx, const struct appeal_stat_cell *cells,
+			      size_t n)
+{
+	enum status st = ST_OK;
+	for (size_t i = 0; !st && i < n; i++) {
+		const struct appeal_stat_cell *c = &cells[i];
+		bool any = false;
+		for (int m = 0; m < AM__COUNT; m++)
+			any |= c->v[m] != 0;
+		if (!any)
+			continue; /* summed to nothing: no row a recount would not have */
+		struct db_val args[5 + AM__COUNT] = {db_int(c->kind), db_int(c->scope_id),
+						     db_int(c->dim), db_int(c->value),
+						     db_int(c->month)};
+		for (int m = 0; m < AM__COUNT; m++)
+			args[5 + m] = db_int(c->v[m]);
+		st = db_exec(cx->db, &SQL_STAT_ADD, args, 5 + AM__COUNT, NULL);
+	}
+	return st;
+}
+
+enum status appeal_batch_flush(struct appeal_ctx *cx)
+{
+	struct appeal_batch *b = cx->batch;
+	enum status st = stat_write(cx, b->acc.cells, b->acc.n);
+	b->acc.n = 0;
+	return st;
+}
+
 enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_ties *old_t,
 				  const int64_t *old_v, const struct appeal *a)
 {
@@ -472,14 +501,11 @@ enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_tie
 		return ST_INTERNAL;
 	}
 	enum status st = ST_OK;
-	for (size_t i = 0; !st && i < n; i++) {
-		const struct appeal_stat_cell *c = &cells[i];
-		struct db_val args[5 + AM__COUNT] = {db_int(c->kind), db_int(c->scope_id),
-						     db_int(c->dim), db_int(c->value),
-						     db_int(c->month)};
-		for (int m = 0; m < AM__COUNT; m++)
-			args[5 + m] = db_int(c->v[m]);
-		st = db_exec(cx->db, &SQL_STAT_ADD, args, 5 + AM__COUNT, NULL);
+	if (cx->batch) {
+		if (!appeal_stat_sum(&cx->batch->acc, cells, n))
+			return ST_NOMEM;
+	} else {
+		st = stat_write(cx, cells, n);
 	}
 	/* the scope keys change with the ties only (filing, assigning, returning) */
 	bool ties_changed = !old_t || old_t->norgs != t.norgs;
@@ -627,9 +653,34 @@ static enum status tell(struct appeal_ctx *cx, const struct appeal *a, const cha
 	case 1:
 		return notify_enterprise(cx->db, cx->now, a->enterprise_id, cx->actor.user_id, &m);
 	default:
+		break;
+	}
+	struct appeal_batch *b = cx->batch;
+	if (!b)
 		return notify_perm_over(cx->db, cx->now, perm, path, org_id, cx->actor.user_id, &m,
 					count);
+	/* in a batch: the holders looked up once per unit and perm */
+	int i = 0;
+	while (i < b->nheld && !(b->held[i].org_id == org_id && strcmp(b->held[i].perm, perm) == 0 &&
+				 b->held[i].except_user == cx->actor.user_id))
+		i++;
+	if (i == b->nheld) {
+		if (i == APPEAL_BATCH_HOLDERS)
+			return notify_perm_over(cx->db, cx->now, perm, path, org_id,
+						cx->actor.user_id, &m, count);
+		enum status st = notify_perm_holders(cx->db, perm, path, org_id, cx->actor.user_id,
+						     b->held[i].ids, &b->held[i].n);
+		if (st)
+			return st;
+		b->held[i].perm = perm;
+		b->held[i].org_id = org_id;
+		b->held[i].except_user = cx->actor.user_id;
+		b->nheld++;
 	}
+	enum status st = notify_users(cx->db, cx->now, b->held[i].ids, b->held[i].n, &m);
+	if (count)
+		*count = st ? 0 : b->held[i].n;
+	return st;
 }
 #define TELL_USER(cx, a, kind, body, uid) tell(cx, a, kind, body, 0, uid, NULL, NULL, 0, NULL)
 #define TELL_ENTERPRISE(cx, a, kind, body) tell(cx, a, kind, body, 1, 0, NULL, NULL, 0, NULL)

@@ -1,7 +1,11 @@
 /* appeals_http.c: appeals over HTTP: the queue and "my work", one appeal with its timeline,
  * filing (with the duplicate guard), every action of the lifecycle; the route table. */
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "app/module.h"
 #include "auth/principal.h"
@@ -859,11 +863,15 @@ static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
 
 /*
  * Filings queue in the process; the first that finds no batch being written writes every
- * waiting one in one transaction, each in its own savepoint (a refused or failing one leaves
- * the others), commits once, and wakes them. Each still answers after the commit that made it
- * durable, with its audit row, search terms, scope keys and counters in that same
- * transaction: what the batch shares is the commit, its sync, and the pages they all touch.
- * One filing alone is a batch of one.
+ * waiting one in one transaction, commits once, and wakes them. Each still answers after the
+ * commit that made it durable, with its audit row, search terms, scope keys and counters in
+ * that same transaction: what the batch shares is the commit, its sync, the pages they all
+ * touch, the counters (summed, each written once) and the lookup of whom to tell. A batch is
+ * first written whole; if any of its filings fails (a duplicate without a reason, say), that
+ * transaction is rolled back and the batch written again with each filing in its own
+ * savepoint, so a refused one leaves the others. (A savepoint costs more than its statement:
+ * it makes the search index write out what it holds, and the counters are written per
+ * filing.) One filing alone is a batch of one.
  */
 #define BATCH_MAX 64
 
@@ -888,23 +896,39 @@ static struct {
 	bool writing;
 } filings = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &filings.head, false};
 
+/* For GET /metrics: batches written whole and written again with savepoints, and the filings
+ * that shared their commit with another. */
+static atomic_long batches_whole, batches_again, filings_shared;
+
+static void appeals_metrics(struct str *out)
+{
+	str_appendf(out,
+		    "# HELP tiejian_appeal_filing_batches_total Batches of filings committed together,"
+		    " by how they were written.\n"
+		    "# TYPE tiejian_appeal_filing_batches_total counter\n"
+		    "tiejian_appeal_filing_batches_total{written=\"whole\"} %ld\n"
+		    "tiejian_appeal_filing_batches_total{written=\"savepoints\"} %ld\n"
+		    "# HELP tiejian_appeal_filings_shared_total Filings that shared their commit with"
+		    " another.\n"
+		    "# TYPE tiejian_appeal_filings_shared_total counter\n"
+		    "tiejian_appeal_filings_shared_total %ld\n",
+		    atomic_load(&batches_whole), atomic_load(&batches_again),
+		    atomic_load(&filings_shared));
+}
+
 static const struct sql SQL_FILING_SAVEPOINT = SQL("SAVEPOINT filing");
 static const struct sql SQL_FILING_RELEASE = SQL("RELEASE SAVEPOINT filing");
 static const struct sql SQL_FILING_UNDO = SQL("ROLLBACK TO SAVEPOINT filing");
 
-/* One filing of a batch, on the batch's connection; its own savepoint. */
-static enum status filing_write(struct db *db, struct filing *f)
+/* One filing of a batch, on the batch's connection (with the batch's shared state, or none). */
+static enum status filing_write(struct db *db, struct filing *f, struct appeal_batch *b)
 {
 	struct db *own = f->cx->db;
 	f->cx->db = db;
-	enum status st = db_exec(db, &SQL_FILING_SAVEPOINT, DB_NOARGS, NULL);
-	if (st) {
-		f->cx->db = own;
-		return st;
-	}
+	f->cx->batch = b;
 	/* filed since the look before queueing (this batch's earlier ones among them) */
-	st = find_duplicates(f->req, f->cx, f->a, f->seen_id, INT64_MAX, f->dups, &f->best_id,
-			     &f->best);
+	enum status st = find_duplicates(f->req, f->cx, f->a, f->seen_id, INT64_MAX, f->dups,
+					 &f->best_id, &f->best);
 	if (!st && json_array_size(f->dups) && !(f->dup_reason && *f->dup_reason))
 		st = ST_CONFLICT;
 	if (!st && f->best_id) {
@@ -913,27 +937,100 @@ static enum status filing_write(struct db *db, struct filing *f)
 	}
 	if (!st)
 		st = appeal_file_write(f->cx, f->a);
-	if (st && db_exec(db, &SQL_FILING_UNDO, DB_NOARGS, NULL)) {
-		f->cx->db = own;
-		return st; /* the transaction is lost: the commit fails */
-	}
-	enum status rel = db_exec(db, &SQL_FILING_RELEASE, DB_NOARGS, NULL);
 	f->cx->db = own;
+	f->cx->batch = NULL;
+	return st;
+}
+
+/* The same in its own savepoint. */
+static enum status filing_write_alone(struct db *db, struct filing *f)
+{
+	enum status st = db_exec(db, &SQL_FILING_SAVEPOINT, DB_NOARGS, NULL);
+	if (st)
+		return st;
+	st = filing_write(db, f, NULL);
+	if (st && db_exec(db, &SQL_FILING_UNDO, DB_NOARGS, NULL))
+		return st; /* the transaction is lost: the commit fails */
+	enum status rel = db_exec(db, &SQL_FILING_RELEASE, DB_NOARGS, NULL);
 	return st ? st : rel;
 }
 
-/* Write a batch in one transaction on db; each filing's status in its st. */
+/* A filing as it was before a first attempt that was rolled back. */
+static void filing_reset(struct filing *f)
+{
+	json_array_clear(f->dups);
+	f->best_id = 0;
+	f->best = 0;
+	f->a->id = 0;
+	f->a->duplicate_of = 0;
+	f->a->duplicate_reason = NULL;
+	f->cx->err_code = f->cx->err_message = f->cx->err_field = NULL;
+}
+
+/* The whole batch in one transaction without savepoints: false when any filing failed (the
+ * transaction is rolled back; with one filing, its status is final). */
+static bool filing_batch_whole(struct db *db, struct filing *batch, struct filing *self)
+{
+	struct appeal_batch *b = calloc(1, sizeof(*b));
+	enum status st = b ? db_begin(db) : ST_NOMEM;
+	for (struct filing *f = batch; f && !st; f = f->next) {
+		/* another request's database calls do not count towards this thread's faults */
+		fault_hold(f != self);
+		st = f->st = filing_write(db, f, b);
+		fault_hold(false);
+	}
+	if (!st) { /* the counters, through the first filing's context */
+		struct appeal_ctx *cx = batch->cx;
+		struct db *own = cx->db;
+		cx->db = db;
+		cx->batch = b;
+		fault_hold(batch != self);
+		st = appeal_batch_flush(cx);
+		fault_hold(false);
+		cx->batch = NULL;
+		cx->db = own;
+	}
+	if (!st)
+		st = db_commit(db);
+	if (b)
+		free(b->acc.cells);
+	free(b);
+	if (!st) {
+		atomic_fetch_add(&batches_whole, 1);
+		return true;
+	}
+	db_rollback(db);
+	for (struct filing *f = batch; f; f = f->next) {
+		if (!batch->next && f->st)
+			return true; /* one filing, refused or failed: nothing to save */
+		f->st = st;
+	}
+	if (!batch->next)
+		return true;
+	for (struct filing *f = batch; f; f = f->next)
+		filing_reset(f);
+	return false;
+}
+
+/* Write a batch; each filing's status in its st. */
 static void filing_batch(struct db *db, struct filing *batch, struct filing *self)
 {
+	long n = 0;
+	for (struct filing *f = batch; f; f = f->next)
+		n++;
+	if (n > 1)
+		atomic_fetch_add(&filings_shared, n);
+	if (filing_batch_whole(db, batch, self))
+		return;
+	atomic_fetch_add(&batches_again, 1);
 	enum status st = db_begin(db);
 	for (struct filing *f = batch; f; f = f->next) {
 		if (st) {
 			f->st = st;
 			continue;
 		}
-		/* another request's database calls do not count towards this thread's faults */
 		fault_hold(f != self);
-		f->st = filing_write(db, f);
+		f->st = filing_write_alone(db, f);
 		fault_hold(false);
 	}
 	if (!st && (st = db_commit(db)))
@@ -942,8 +1039,9 @@ static void filing_batch(struct db *db, struct filing *batch, struct filing *sel
 				f->st = st;
 }
 
-/* Queue f and return once its batch is written (by this thread or another). */
-static void filing_submit(struct db *db, struct filing *f)
+/* Queue f and return once its batch is written (by this thread or another). wait_us: how long
+ * a writer lets more filings join before it takes the queue (--commit-wait-us). */
+static void filing_submit(struct db *db, struct filing *f, int wait_us)
 {
 	pthread_mutex_lock(&filings.mu);
 	*filings.tail = f;
@@ -952,6 +1050,14 @@ static void filing_submit(struct db *db, struct filing *f)
 		if (filings.writing) {
 			pthread_cond_wait(&filings.cv, &filings.mu);
 			continue;
+		}
+		if (wait_us > 0) { /* the writer's place taken, others queue behind it meanwhile */
+			filings.writing = true;
+			pthread_mutex_unlock(&filings.mu);
+			struct timespec ts = {wait_us / 1000000, (long)(wait_us % 1000000) * 1000};
+			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+				;
+			pthread_mutex_lock(&filings.mu);
 		}
 		/* write what waits, up to BATCH_MAX, the rest for the next writer */
 		struct filing *batch = filings.head, *last = batch;
@@ -1103,7 +1209,7 @@ enum status appeals_create(struct request *req)
 	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)))
 		return st;
 	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
-		filing_submit(db, &f);
+		filing_submit(db, &f, req->app->cfg->commit_wait_us);
 		st = f.st;
 	} else {
 		st = ST_CONFLICT;
@@ -1429,4 +1535,5 @@ const struct module appeals_module = {
 	.seed = appeals_seed,
 	.demo = appeals_demo,
 	.section = appeals_section,
+	.metrics = appeals_metrics,
 };

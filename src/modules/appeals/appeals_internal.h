@@ -8,6 +8,7 @@
 #include "lib/arena.h"
 #include "lib/date.h"
 #include "modules/appeals/appeals.h"
+#include "modules/notify/notify.h"
 
 struct request;
 struct principal;
@@ -84,6 +85,23 @@ struct appeal_actor {
 	const char *ip, *request_id;
 };
 
+/*
+ * What a batch of filings written in one transaction shares (appeals_http.c): the counters,
+ * summed and written once at the end by appeal_batch_flush(), and the holders told of each
+ * filing, looked up once per unit (nothing a filing writes changes who they are).
+ */
+#define APPEAL_BATCH_HOLDERS 8
+struct appeal_batch {
+	struct appeal_stat_acc acc;
+	int nheld;
+	struct {
+		const char *perm;
+		int64_t org_id, except_user;
+		int n;
+		int64_t ids[NOTIFY_MAX_HOLDERS];
+	} held[APPEAL_BATCH_HOLDERS];
+};
+
 /* The context an action runs in. err_* describe a refusal for the API (Chinese message). */
 struct appeal_ctx {
 	struct db *db;
@@ -95,6 +113,7 @@ struct appeal_ctx {
 	unsigned caps;
 	struct appeal_settings set;
 	bool quiet; /* bulk generation: no notifications */
+	struct appeal_batch *batch; /* set while a batch of filings is written */
 	const char *err_code, *err_message, *err_field;
 	uint32_t allowed; /* the allowed actions, when refused with 409 */
 };
@@ -152,6 +171,8 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a);
+/* Write the counters a batch summed (cx->batch) and empty it. */
+enum status appeal_batch_flush(struct appeal_ctx *cx);
 
 /* Write a's columns as they are (no state change: the job's markers, recomputed deadlines). */
 enum status appeal_save(struct appeal_ctx *cx, const struct appeal *a);

@@ -365,6 +365,37 @@ size_t appeal_stat_diff(const struct appeal_ties *old_t, const int64_t old_v[AM_
 	return n;
 }
 
+static bool same_cell(const struct appeal_stat_cell *a, const struct appeal_stat_cell *b)
+{
+	return a->kind == b->kind && a->scope_id == b->scope_id && a->dim == b->dim &&
+	       a->value == b->value && a->month == b->month;
+}
+
+bool appeal_stat_sum(struct appeal_stat_acc *acc, const struct appeal_stat_cell *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* newest first: a batch's filings mostly share the cells of the one before */
+		size_t j = acc->n;
+		while (j > 0 && !same_cell(&acc->cells[j - 1], &c[i]))
+			j--;
+		if (j > 0) {
+			for (int m = 0; m < AM__COUNT; m++)
+				acc->cells[j - 1].v[m] += c[i].v[m];
+			continue;
+		}
+		if (acc->n == acc->cap) {
+			size_t cap = acc->cap ? acc->cap * 2 : 64;
+			struct appeal_stat_cell *p = realloc(acc->cells, cap * sizeof(*p));
+			if (!p)
+				return false;
+			acc->cells = p;
+			acc->cap = cap;
+		}
+		acc->cells[acc->n++] = c[i];
+	}
+	return true;
+}
+
 double appeal_rate(const int64_t v[AM__COUNT], enum appeal_rate r)
 {
 	int64_t num = 0, den = 0;

@@ -41,6 +41,15 @@ enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const
 			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
 			     int *count);
 
+/* The users notify_perm_over() would tell (at most NOTIFY_MAX_HOLDERS, by id): for a caller
+ * that tells the same holders of several changes in one transaction (a batch of filings) and
+ * looks them up once; notify_users() then tells them. */
+#define NOTIFY_MAX_HOLDERS 200
+enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
+				int64_t org_id, int64_t except_user, int64_t *ids, int *n);
+enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
+			 const struct notify_msg *m);
+
 /* Into the inbox of every active user of an enterprise. */
 enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
 			      int64_t except_user, const struct notify_msg *m);

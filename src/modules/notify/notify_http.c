@@ -103,31 +103,32 @@ enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struc
 	return st;
 }
 
-/* Notify each user id a result lists (read whole first: the inserts run on the same
- * connection). */
-static enum status notify_rows(struct db *db, int64_t now, struct db_res *r,
-			       const struct notify_msg *m, int *count)
+/* The ids a holders' query answers, at most NOTIFY_MAX_HOLDERS (read whole before anyone is
+ * told: the inserts run on the same connection). */
+static enum status read_ids(struct db_res *r, int64_t *ids, int *n)
 {
-	int64_t ids[200];
-	int n = 0;
-	while (db_next(r) && n < 200)
-		ids[n++] = db_col_int(r, 0);
-	enum status st = db_done(r);
+	*n = 0;
+	while (db_next(r) && *n < NOTIFY_MAX_HOLDERS)
+		ids[(*n)++] = db_col_int(r, 0);
+	return db_done(r);
+}
+
+enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
+			 const struct notify_msg *m)
+{
+	enum status st = ST_OK;
 	for (int i = 0; !st && i < n; i++)
 		st = notify_user(db, now, ids[i], m);
-	if (count)
-		*count = st ? 0 : n;
 	return st;
 }
 
-enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
-			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
-			     int *count)
+enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
+				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
 {
 	/* the ids of the org's path, "/1/2/10/" -> 1, 2, 10 */
 	struct db_val a[12] = { db_text(perm), db_text(org_path), db_int(org_id),
 				db_int(except_user) };
-	int n = 0;
+	int k = 0;
 	bool deep = false;
 	for (const char *p = org_path; *p;) {
 		if (*p == '/') {
@@ -136,26 +137,43 @@ enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const
 		}
 		char *end;
 		long long id = strtoll(p, &end, 10);
-		if (end == p || n == 8) {
+		if (end == p || k == 8) {
 			deep = true;
 			break;
 		}
-		a[4 + n++] = db_int(id);
+		a[4 + k++] = db_int(id);
 		p = end;
 	}
-	for (int i = n; i < 8; i++)
+	for (int i = k; i < 8; i++)
 		a[4 + i] = db_int(0);
 	struct db_res *r = deep ? db_query(db, &SQL_NOTE_PERM_HOLDERS, a, 4)
 				: db_query(db, &SQL_NOTE_PERM_HOLDERS_UP, a, 12);
-	return notify_rows(db, now, r, m, count);
+	return read_ids(r, ids, n);
+}
+
+enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
+			     int *count)
+{
+	int64_t ids[NOTIFY_MAX_HOLDERS];
+	int n;
+	enum status st = notify_perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
+	if (!st)
+		st = notify_users(db, now, ids, n, m);
+	if (count)
+		*count = st ? 0 : n;
+	return st;
 }
 
 enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
 			      int64_t except_user, const struct notify_msg *m)
 {
+	int64_t ids[NOTIFY_MAX_HOLDERS];
+	int n;
 	struct db_res *r = db_query(db, &SQL_NOTE_ENTERPRISE_USERS,
 				    DB_ARGS(db_int(enterprise_id), db_int(except_user)));
-	return notify_rows(db, now, r, m, NULL);
+	enum status st = read_ids(r, ids, &n);
+	return st ? st : notify_users(db, now, ids, n, m);
 }
 
 /* ---- the inbox --------------------------------------------------------------------------------

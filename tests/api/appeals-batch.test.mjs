@@ -1,0 +1,115 @@
+// appeals-batch.test.mjs: filings that arrive together are written in one transaction and share
+// its commit (appeals_http.c). A batch is written whole; when one of its filings is refused (a
+// near-duplicate of another in the same batch, filed without a reason), the batch is rolled back
+// and written again with each filing in its own savepoint. Whatever the batches were, every
+// filing answered 201 is there once, every refused one is not, each pair of near-duplicates gives
+// exactly one appeal, the dispatchers are told of each appeal, and the counters equal a recount.
+// The server runs with 8 request threads so that filings can wait together; /metrics says how
+// the batches were written, and the test goes on (at most 30 rounds) until both ways were seen.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cliUser } from './helpers.mjs';
+import { appealServer, cast, uniquePhrase } from './appeals-helpers.mjs';
+
+let srv, c, ents, desk;
+before(async () => {
+	srv = await appealServer(['--threads', '8', '--commit-wait-us', '20000']);
+	c = await cast(srv);
+	// a second city desk: a subtree dispatcher, told of every filing in the city but its own
+	desk = (await cliUser(srv, { username: 'city_desk2', role: 'dispatcher', org: '230200' })).session;
+	const r = await c.dispatcher.get('/api/v1/enterprises?status=operating&page_size=40');
+	assert.equal(r.status, 200, r.text);
+	ents = r.json.items.map((e) => e.id);
+	assert.ok(ents.length >= 20, 'enough enterprises to file for');
+});
+after(async () => {
+	assert.equal((await srv.stop()).code, 0);
+});
+
+async function metric(name, labels = '') {
+	const text = (await srv.fetch('/metrics')).text;
+	const line = text.split('\n').find((l) => l.startsWith(name + labels + ' '));
+	assert.ok(line, `${name}${labels} in /metrics`);
+	return Number(line.split(' ')[1]);
+}
+
+async function total(s) {
+	const r = await s.get('/api/v1/appeals?page_size=1');
+	assert.equal(r.status, 200, r.text);
+	return r.json.total;
+}
+
+async function inboxCount(s) {
+	const r = await s.get('/api/v1/notifications?page_size=1');
+	assert.equal(r.status, 200, r.text);
+	return r.json.total;
+}
+
+test('filings arriving together: each answered once, a refused one leaves the others, counters equal a recount', async () => {
+	let whole = 0, again = 0, shared = 0, rounds = 0;
+	const told = desk;
+	for (; rounds < 30 && !(whole > 0 && again > 0 && shared > 0); rounds++) {
+		const before = await total(c.leader);
+		const inboxBefore = await inboxCount(told);
+		const bodies = [];
+		// distinct filings, one an enterprise
+		for (let i = 0; i < 14; i++) {
+			const u = uniquePhrase();
+			bodies.push({ pair: null, body: { enterprise_id: ents[(rounds * 14 + i) % ents.length], channel: 'hotline',
+				title: `批量受理测试${u}`, content: `${u}，企业反映的问题需要协调解决。`, category_id: c.cat['0101'] } });
+		}
+		// three pairs of near-duplicates (same enterprise, same words, no reason): one of each is filed
+		for (let p = 0; p < 3; p++) {
+			const u = uniquePhrase();
+			const body = { enterprise_id: ents[(rounds + p) % ents.length], channel: 'hotline',
+				title: `厂区道路损坏影响运输${u}`, content: `${u}厂区东门道路损坏严重，货车无法通行，请协调维修。`,
+				category_id: c.cat['0101'] };
+			bodies.push({ pair: p, body }, { pair: p, body: { ...body, title: body.title + '！' } });
+		}
+		const answers = await Promise.all(bodies.map((b) => c.dispatcher.post('/api/v1/appeals', b.body)));
+		const filed = [];
+		const perPair = [0, 0, 0];
+		answers.forEach((r, i) => {
+			const { pair } = bodies[i];
+			if (pair === null) {
+				assert.equal(r.status, 201, r.text);
+			} else if (r.status === 409) {
+				assert.equal(r.json.error.code, 'possible_duplicate', r.text);
+				assert.equal(r.json.error.field, 'duplicate_reason');
+				assert.ok(r.json.error.duplicates.length >= 1, 'the appeal it is like is shown');
+				assert.match(r.json.error.message, /[\u4e00-\u9fff]/);
+				return;
+			} else {
+				assert.equal(r.status, 201, r.text);
+				perPair[pair]++;
+			}
+			filed.push(r.json);
+		});
+		assert.deepEqual(perPair, [1, 1, 1], 'one appeal of each pair of near-duplicates');
+		assert.equal(new Set(filed.map((a) => a.id)).size, filed.length, 'every appeal its own id');
+		assert.equal(await total(c.leader), before + filed.length, 'every 201 there, nothing else');
+		for (const a of filed) {
+			const r = await c.leader.get(`/api/v1/appeals/${a.id}`);
+			assert.equal(r.status, 200, r.text);
+			assert.equal(r.json.title, a.title);
+			assert.equal(r.json.state, 'submitted');
+		}
+		assert.equal(await inboxCount(told), inboxBefore + filed.length, 'the other city desk told of each filing once');
+		whole = await metric('tiejian_appeal_filing_batches_total', '{written="whole"}');
+		again = await metric('tiejian_appeal_filing_batches_total', '{written="savepoints"}');
+		shared = await metric('tiejian_appeal_filings_shared_total');
+	}
+	assert.ok(shared > 0, `filings shared a commit in ${rounds} rounds`);
+	assert.ok(whole > 0, 'a batch written whole');
+	assert.ok(again > 0, `a batch written again with savepoints in ${rounds} rounds`);
+	// the counters, summed per batch, equal a recount
+	for (const g of ['', 'unit', 'region', 'category', 'month']) {
+		const q = `/api/v1/stats/appeals?from=2020-01&to=2040-12${g ? '&group_by=' + g : ''}`;
+		const kept = await c.leader.get(q);
+		const counted = await c.leader.get(q + '&source=recount');
+		assert.equal(kept.status, 200, kept.text);
+		assert.equal(kept.json.source, 'counters');
+		assert.deepEqual(kept.json.total, counted.json.total, `total (${g || 'none'})`);
+		assert.deepEqual(kept.json.items, counted.json.items, `by ${g || 'none'}`);
+	}
+});
