@@ -54,6 +54,7 @@ struct ent_index {
 	struct idrow *byid; /* (id, row) by id */
 	int64_t *orgs; /* the org ids, ascending; a row holds its index */
 	uint32_t norgs;
+	uint32_t *org_rows; /* how many rows each org holds */
 	char **dict; /* [0] unused (NULL) */
 	uint32_t ndict, dict_cap;
 	uint32_t *slots; /* open addressing over dict; 0 = empty */
@@ -82,6 +83,7 @@ static void index_free(struct ent_index *ix)
 	free(ix->tag_off);
 	free(ix->tag_ids);
 	free(ix->orgs);
+	free(ix->org_rows);
 	free(ix->byid);
 	free(ix);
 }
@@ -476,8 +478,14 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 	}
 	ix->orgs = sorted;
 	ix->norgs = norgs;
-	for (uint32_t i = 0; i < ix->n; i++)
+	if (!(ix->org_rows = calloc(norgs ? norgs : 1, sizeof(uint32_t)))) {
+		st = ST_NOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < ix->n; i++) {
 		ix->rows[i].org = (uint16_t)org_find(ix, oid[i]);
+		ix->org_rows[ix->rows[i].org]++;
+	}
 
 	/* ranks: SQLite's order, the id breaking ties */
 	for (int k = 0; k < KEYS; k++) {
@@ -931,15 +939,19 @@ enum status ent_index_page(struct db *db, struct arena *arena, const struct db_v
 			only = row_ok;
 	}
 	int64_t count = 0;
-	bool every = all && !only && !f_region && !f_industry && !f_scale && !f_owner && !f_above &&
-		     !f_status && !ntags;
-	if (every) { /* the whole registry: every position is a match */
-		memset(hits, 0xff, n / 64 * sizeof(uint64_t));
-		if (n % 64)
-			hits[n / 64] = (1ull << (n % 64)) - 1;
-		count = n;
+	/* Only the scope, by org (the list as a bureau first opens it): the count is the orgs'
+	 * rows, and the page is found by walking the order until it is full, no pass over every
+	 * row. */
+	bool by_org = !only && !row_ok && !f_region && !f_industry && !f_scale && !f_owner &&
+		      !f_above && !f_status && !ntags;
+	if (by_org) {
+		if (all)
+			count = n;
+		else
+			for (uint32_t o = 0; o < ix->norgs; o++)
+				count += org_ok[o] ? ix->org_rows[o] : 0;
 	}
-	for (uint32_t wd = 0; !every && wd < (n + 63) / 64; wd++) {
+	for (uint32_t wd = 0; !by_org && wd < (n + 63) / 64; wd++) {
 		uint64_t bits = only ? only[wd] : ~0ull;
 		if (!only && wd == n / 64)
 			bits = (1ull << (n % 64)) - 1; /* the last, partial word */
@@ -980,7 +992,11 @@ enum status ent_index_page(struct db *db, struct arena *arena, const struct db_v
 		uint32_t from = runs[ru].from, to = runs[ru].to;
 		for (uint32_t k = 0; k < to - from && (int64_t)*nids < size; k++) {
 			uint32_t pos = desc ? to - 1 - k : from + k;
-			if (!(hits[pos / 64] >> (pos % 64) & 1)) {
+			if (by_org) {
+				uint32_t row = key < 0 ? pos : ix->perm[key][pos];
+				if (!all && !org_ok[ix->rows[row].org])
+					continue;
+			} else if (!(hits[pos / 64] >> (pos % 64) & 1)) {
 				/* a whole empty word ahead: jump it */
 				if (pos % 64 == (desc ? 63u : 0u) && !hits[pos / 64] &&
 				    k + 64 <= to - from)
