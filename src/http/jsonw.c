@@ -1,5 +1,8 @@
 /* jsonw.c: JSON values written straight into a str (see jsonw.h). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "http/jsonw.h"
 #include "http/request.h"
@@ -45,6 +48,19 @@ void js_int(struct str *s, int64_t v)
 void js_bool(struct str *s, bool v)
 {
 	str_puts(s, v ? "true" : "false");
+}
+
+void js_real(struct str *s, double v)
+{
+	char buf[40];
+	int n = snprintf(buf, sizeof(buf), "%.17g", v);
+	if (n <= 0 || (size_t)n >= sizeof(buf) || !isfinite(v)) {
+		str_puts(s, "null");
+		return;
+	}
+	str_append(s, buf, (size_t)n);
+	if (!strpbrk(buf, ".eE"))
+		str_puts(s, ".0");
 }
 
 void js_key(struct str *s, const char *key, bool first)

@@ -5,6 +5,7 @@
 #include "app/module.h"
 #include "audit/audit.h"
 #include "http/input.h"
+#include "http/jsonw.h"
 #include "lib/csv.h"
 #include "lib/date.h"
 #include "lib/embed.h"
@@ -142,6 +143,93 @@ json_t *ent_rec_json(struct request *req, const struct ent_rec *rec, bool with_c
 		}
 	}
 	return o;
+}
+
+/* The same record (without contacts) written straight into s: for the list, where building
+ * and dumping twenty jansson trees cost more than finding the page. */
+static void ent_rec_write(struct str *s, const struct ent_rec *rec)
+{
+	js_key(s, "id", true), js_int(s, rec->id);
+	js_key(s, "uscc", false), js_str(s, rec->uscc ? rec->uscc : "");
+	js_key(s, "uscc_override_reason", false), js_str(s, rec->override_reason);
+	js_key(s, "name", false), js_str(s, rec->name ? rec->name : "");
+	js_key(s, "name_initials", false), js_str(s, rec->name_initials);
+	js_key(s, "legal_rep", false), js_str(s, rec->legal_rep);
+	js_key(s, "region_code", false), js_str(s, rec->region_code);
+	js_key(s, "org", false), str_putc(s, '{');
+	js_key(s, "id", true), js_int(s, rec->org_id);
+	js_key(s, "name", false), js_str(s, rec->org_name);
+	str_putc(s, '}');
+	js_key(s, "region_name", false), js_str(s, rec->region_name);
+	js_key(s, "city_code", false), js_str(s, rec->city_code);
+	js_key(s, "industry_code", false), js_str(s, rec->industry_code);
+	js_key(s, "industry_name", false), js_str(s, rec->industry_name);
+	js_key(s, "industry_section", false), js_str(s, rec->industry_section);
+	js_key(s, "ownership", false), js_str(s, rec->ownership);
+	js_key(s, "ownership_name", false),
+		js_str(s, name_of(enterprise_ownership_codes, enterprise_ownership_names,
+				  rec->ownership));
+	js_key(s, "scale", false), js_str(s, rec->scale);
+	js_key(s, "scale_name", false),
+		js_str(s, name_of(enterprise_scale_codes, enterprise_scale_names, rec->scale));
+	js_key(s, "above_scale", false), js_bool(s, rec->above_scale);
+	js_key(s, "status", false), js_str(s, rec->status ? rec->status : "operating");
+	js_key(s, "status_name", false),
+		js_str(s, name_of(enterprise_status_codes, enterprise_status_names, rec->status));
+	js_key(s, "address", false), js_str(s, rec->address);
+	js_key(s, "founded_on", false), js_str(s, rec->founded_on);
+	js_key(s, "registered_capital", false);
+	if (rec->has_capital)
+		js_real(s, (double)rec->capital_yuan / 10000.0);
+	else
+		str_puts(s, "null");
+	js_key(s, "employees", false);
+	if (rec->has_employees)
+		js_int(s, rec->employees);
+	else
+		str_puts(s, "null");
+	js_key(s, "version", false), js_int(s, rec->version);
+	js_key(s, "tags", false), str_putc(s, '[');
+	for (int i = 0; i < rec->ntags; i++) {
+		str_puts(s, i ? ",{" : "{");
+		js_key(s, "id", true), js_int(s, rec->tags[i].id);
+		js_key(s, "name", false), js_str(s, rec->tags[i].name ? rec->tags[i].name : "");
+		str_putc(s, '}');
+	}
+	str_putc(s, ']');
+	js_key(s, "created_at", false), js_time(s, rec->created_at);
+	js_key(s, "updated_at", false), js_time(s, rec->updated_at);
+}
+
+/* A page of the list from r's rows: {"items":[...],"total":..,"page":..,"page_size":..}.
+ * *total is read from the rows' COL_TOTAL when given (the search's window count). */
+static enum status ent_page_write(struct request *req, struct db_res *r, int64_t *total,
+				  struct str *s)
+{
+	str_puts(s, "{\"items\":[");
+	bool first = true;
+	while (db_next(r)) {
+		struct ent_rec rec;
+		ent_rec_from_row(&req->arena, r, &rec);
+		if (total && !db_col_null(r, COL_TOTAL))
+			*total = db_col_int(r, COL_TOTAL);
+		str_puts(s, first ? "{" : ",{");
+		ent_rec_write(s, &rec);
+		str_putc(s, '}');
+		first = false;
+	}
+	str_putc(s, ']');
+	return db_done(r);
+}
+
+static enum status ent_page_reply(struct request *req, struct str *s, int64_t total,
+				  const struct paging *pg)
+{
+	js_key(s, "total", false), js_int(s, total);
+	js_key(s, "page", false), js_int(s, pg->page);
+	js_key(s, "page_size", false), js_int(s, pg->size);
+	str_putc(s, '}');
+	return reply_str(req, s);
 }
 
 /* ---- reference lookups and derived fields ---------------------------------------------------- */
@@ -580,34 +668,31 @@ static enum status ent_list_indexed(struct request *req, struct db *db, const st
 		ent_index_page(db, &req->arena, a, sort, pg->offset, size, ids, &nids, &total);
 	if (st)
 		return st;
-	json_t *items = json_array();
-	if (nids) {
-		struct str list;
-		str_init(&list, 24 * nids + 1);
-		for (size_t i = 0; i < nids; i++)
-			str_appendf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
-		if (!str_ok(&list)) {
-			str_release(&list);
-			json_decref(items);
-			return ST_NOMEM;
-		}
-		struct db_val b[6];
-		memcpy(b, a, SCOPE_NARGS * sizeof(*b));
-		b[5] = db_text(list.p);
-		struct db_res *r = db_query(db, &SQL_ENT_PAGE, b, 6);
-		while (db_next(r)) {
-			struct ent_rec rec;
-			ent_rec_from_row(&req->arena, r, &rec);
-			json_array_append_new(items, ent_rec_json(req, &rec, false));
-		}
-		st = db_done(r);
-		str_release(&list);
-		if (st) {
-			json_decref(items);
-			return st;
-		}
+	struct str out;
+	str_init(&out, 8u << 20);
+	if (!nids) {
+		str_puts(&out, "{\"items\":[]");
+		return ent_page_reply(req, &out, total, pg);
 	}
-	return reply_json(req, 200, list_envelope(items, total, pg));
+	struct str list;
+	str_init(&list, 24 * nids + 1);
+	for (size_t i = 0; i < nids; i++)
+		str_appendf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+	if (!str_ok(&list)) {
+		str_release(&list);
+		str_release(&out);
+		return ST_NOMEM;
+	}
+	struct db_val b[6];
+	memcpy(b, a, SCOPE_NARGS * sizeof(*b));
+	b[5] = db_text(list.p);
+	st = ent_page_write(req, db_query(db, &SQL_ENT_PAGE, b, 6), NULL, &out);
+	str_release(&list);
+	if (st) {
+		str_release(&out);
+		return st;
+	}
+	return ent_page_reply(req, &out, total, pg);
 }
 
 static enum status ent_list(struct request *req)
@@ -627,25 +712,16 @@ static enum status ent_list(struct request *req)
 	int64_t total = -1;
 	a[18] = db_int(pg.size);
 	a[19] = db_int(pg.offset);
-	json_t *items = json_array();
-	struct db_res *r = db_query(db, &SQL_ENT_LIST[sort][mode], a, 20);
-	while (db_next(r)) {
-		struct ent_rec rec;
-		ent_rec_from_row(&req->arena, r, &rec);
-		if (!db_col_null(r, COL_TOTAL))
-			total = db_col_int(r, COL_TOTAL);
-		json_array_append_new(items, ent_rec_json(req, &rec, false));
-	}
-	if ((st = db_done(r))) {
-		json_decref(items);
+	struct str out;
+	str_init(&out, 8u << 20);
+	if ((st = ent_page_write(req, db_query(db, &SQL_ENT_LIST[sort][mode], a, 20), &total,
+				 &out)) ||
+	    /* no search, or a page past the last match: count apart */
+	    (total < 0 && (st = db_int1(db, &SQL_ENT_COUNT[mode], a, 18, &total)))) {
+		str_release(&out);
 		return st;
 	}
-	/* no search, or a page past the last match: count apart */
-	if (total < 0 && (st = db_int1(db, &SQL_ENT_COUNT[mode], a, 18, &total))) {
-		json_decref(items);
-		return st;
-	}
-	return reply_json(req, 200, list_envelope(items, total, &pg));
+	return ent_page_reply(req, &out, total, &pg);
 }
 
 /* The record with this id if the caller may see it (404 otherwise), with its contacts. */
