@@ -58,8 +58,20 @@ void js_real(struct str *s, double v)
 		str_puts(s, "null");
 		return;
 	}
+	char *e = strchr(buf, 'e');
+	if (e) { /* 1e+21 -> 1e21, 1e-05 -> 1e-5 */
+		char *d = e + 1, *from = e + 1;
+		if (*from == '-')
+			d++, from++;
+		else if (*from == '+')
+			from++;
+		while (*from == '0' && from[1])
+			from++;
+		memmove(d, from, strlen(from) + 1);
+		n = (int)strlen(buf);
+	}
 	str_append(s, buf, (size_t)n);
-	if (!strpbrk(buf, ".eE"))
+	if (!strpbrk(buf, ".e"))
 		str_puts(s, ".0");
 }
 

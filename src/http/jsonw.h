@@ -17,7 +17,8 @@ struct request;
 void js_str(struct str *s, const char *v);
 void js_int(struct str *s, int64_t v);
 void js_bool(struct str *s, bool v);
-/* A number with a fraction as jansson writes a real: 17 significant digits, ".0" when whole. */
+/* A real as jansson writes one: 17 significant digits, ".0" when whole, "1e21" and "1e-5"
+ * for exponents; null for NaN and infinities. */
 void js_real(struct str *s, double v);
 /* "key": with the comma before it unless it is the first member */
 void js_key(struct str *s, const char *key, bool first);

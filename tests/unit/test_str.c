@@ -8,6 +8,10 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "http/jsonw.h"
 #include "lib/arena.h"
@@ -656,6 +660,13 @@ static void json_writer_reads_back(void **state)
 	js_key(&s, "never", false), js_time(&s, 0);
 	js_key(&s, "ref", false), js_ref(&s, 7, "齐齐哈尔");
 	js_key(&s, "noref", false), js_ref(&s, 0, "x");
+	static const double reals[] = {1234.5, 500, 0.1, -0.00001, 1e21, 123.45};
+	for (int i = 0; i < 6; i++) {
+		char k[8];
+		snprintf(k, sizeof(k), "r%d", i);
+		js_key(&s, k, false), js_real(&s, reals[i]);
+	}
+	js_key(&s, "nan", false), js_real(&s, NAN);
 	str_putc(&s, '}');
 	assert_true(str_ok(&s));
 	json_error_t err;
@@ -673,6 +684,20 @@ static void json_writer_reads_back(void **state)
 	assert_int_equal(json_integer_value(json_object_get(ref, "id")), 7);
 	assert_string_equal(json_string_value(json_object_get(ref, "name")), "齐齐哈尔");
 	assert_true(json_is_null(json_object_get(o, "noref")));
+	/* a real reads back as the same double, and as a real (jansson's own writing of it) */
+	for (int i = 0; i < 6; i++) {
+		char k[8];
+		snprintf(k, sizeof(k), "r%d", i);
+		json_t *r = json_object_get(o, k);
+		assert_true(json_is_real(r));
+		assert_true(json_real_value(r) == reals[i]);
+		json_t *mine = json_real(reals[i]);
+		char *theirs = json_dumps(mine, JSON_ENCODE_ANY);
+		assert_non_null(strstr(s.p, theirs));
+		free(theirs);
+		json_decref(mine);
+	}
+	assert_true(json_is_null(json_object_get(o, "nan")));
 	json_decref(o);
 	str_release(&s);
 }
