@@ -51,6 +51,7 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 	if (!gate)
 		gate = cores / 2 ? cores / 2 : 1;
 	sem_init(&app->pwhash_gate, 0, gate);
+	app->pwhash_slots = gate;
 
 	char err[256];
 	enum status st = db_pool_new(cfg->db_url, serving ? threads + 3 : 2, &app->pool, err,

@@ -424,10 +424,10 @@ static enum status purge_job(struct app *app, struct db *db, int64_t now)
 }
 
 static const struct route auth_routes[] = {
-	{"POST", "/api/v1/auth/login", login, PERM_PUBLIC, 0},
+	{"POST", "/api/v1/auth/login", login, PERM_PUBLIC, ROUTE_SLOW},
 	{"POST", "/api/v1/auth/logout", logout, PERM_LOGIN, ROUTE_PWCHANGE_OK},
 	{"GET", "/api/v1/me", me, PERM_LOGIN, ROUTE_PWCHANGE_OK},
-	{"POST", "/api/v1/me/password", change_password, PERM_LOGIN, ROUTE_PWCHANGE_OK},
+	{"POST", "/api/v1/me/password", change_password, PERM_LOGIN, ROUTE_PWCHANGE_OK | ROUTE_SLOW},
 	{"GET", "/api/v1/me/tokens", tokens_list, PERM_LOGIN, 0},
 	{"POST", "/api/v1/me/tokens", tokens_create, PERM_LOGIN, 0},
 	{"DELETE", "/api/v1/me/tokens/:id", tokens_revoke, PERM_LOGIN, 0},

@@ -73,6 +73,10 @@ struct request {
 	const char *err_message;
 	const char *err_field;
 	json_t *err_extra; /* extra members of the error object, owned */
+
+	/* the slow lane (server.c) */
+	struct request *slow_next;
+	bool slow_done; /* answered there; its connection resumed to send it */
 };
 
 /* ---- reading ---- */

@@ -16,6 +16,8 @@ enum route_flags {
 	ROUTE_PWCHANGE_OK = 1, /* allowed while the user must change the password */
 	ROUTE_RAW_BODY = 2,    /* the body is not JSON (CSV, a file): the handler reads it */
 	ROUTE_NO_LOG = 4,      /* no access-log line (health checks, metrics scrapes) */
+	ROUTE_SLOW = 8,        /* hashes a password: runs on the slow lane (server.c), not on the
+				* pool thread that holds the connection */
 };
 
 /* A second permission that also opens a route, in its flags: ROUTE_OR(PERM_APPEAL_ADMIN) on a

@@ -1,6 +1,7 @@
 /* server.c: libmicrohttpd glue and the dispatcher: route, authenticate, authorize, handle, answer. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -314,6 +315,115 @@ static enum MHD_Result send_response(struct request *req)
 	return ret;
 }
 
+/* ---- the slow lane ---------------------------------------------------------------------------
+ *
+ * A request whose route hashes a password (ROUTE_SLOW: Argon2id, 64 MB and tens of milliseconds
+ * on purpose) does not run on the pool thread that read it. That thread serves other
+ * connections too, and while it waited for a turn at the hash every one of them waited with it:
+ * twenty clients logging in held up the console's other requests for a second. Instead the
+ * connection is suspended, the request queued for threads of its own (as many as hashes may run
+ * at once, --pwhash-concurrency), and the connection resumed with the answer. A request that
+ * waited over SLOW_WAIT_S for its turn, or finds the queue full, is answered 429 with
+ * Retry-After, as the hash's gate answered before.
+ */
+#define SLOW_QUEUE_MAX 512
+#define SLOW_WAIT_S 3
+#define SLOW_THREADS_MAX 16
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct request *head, **tail;
+	int n;
+	bool stop;
+	pthread_t threads[SLOW_THREADS_MAX];
+	unsigned nthreads;
+} slow = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &slow.head, 0, false, {0},
+	  0};
+
+static void slow_busy(struct request *req, const char *why)
+{
+	req_set_header(req, "Retry-After", "2");
+	req->st = req_fail(req, ST_RATE_LIMITED, "rate_limited", why, NULL);
+	error_body(req);
+}
+
+static void *slow_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&slow.mu);
+		while (!slow.head && !slow.stop)
+			pthread_cond_wait(&slow.cv, &slow.mu);
+		struct request *req = slow.head;
+		if (!req) {
+			pthread_mutex_unlock(&slow.mu);
+			return NULL;
+		}
+		if (!(slow.head = req->slow_next))
+			slow.tail = &slow.head;
+		slow.n--;
+		bool stopping = slow.stop;
+		pthread_mutex_unlock(&slow.mu);
+		if (stopping) {
+			req->st = req_fail(req, ST_UNAVAILABLE, "shutting_down",
+					   "服务正在停止，请稍后重试", NULL);
+			error_body(req);
+		} else if (mono_ns() - req->start_ns > SLOW_WAIT_S * 1000000000LL) {
+			slow_busy(req, "登录人数较多，请稍后再试");
+		} else {
+			server_dispatch(req);
+		}
+		if (!req->http_status)
+			req->http_status = 500;
+		req->slow_done = true;
+		MHD_resume_connection(req->conn); /* its pool thread sends the answer */
+	}
+}
+
+/* Queue req on the slow lane (its connection suspended); false when it is full. */
+static bool slow_queue(struct request *req)
+{
+	pthread_mutex_lock(&slow.mu);
+	bool ok = !slow.stop && slow.nthreads && slow.n < SLOW_QUEUE_MAX;
+	if (ok) {
+		MHD_suspend_connection(req->conn);
+		req->slow_next = NULL;
+		*slow.tail = req;
+		slow.tail = &req->slow_next;
+		slow.n++;
+		pthread_cond_signal(&slow.cv);
+	}
+	pthread_mutex_unlock(&slow.mu);
+	return ok;
+}
+
+static enum status slow_start(unsigned n)
+{
+	slow.stop = false;
+	slow.nthreads = 0;
+	if (n > SLOW_THREADS_MAX)
+		n = SLOW_THREADS_MAX;
+	for (unsigned i = 0; i < n; i++) {
+		if (pthread_create(&slow.threads[i], NULL, slow_loop, NULL) != 0)
+			return ST_UNAVAILABLE;
+		slow.nthreads++;
+	}
+	return ST_OK;
+}
+
+/* Answer what still waits (503) and end the threads. */
+static void slow_stop(void)
+{
+	pthread_mutex_lock(&slow.mu);
+	slow.stop = true;
+	pthread_cond_broadcast(&slow.cv);
+	pthread_mutex_unlock(&slow.mu);
+	for (unsigned i = 0; i < slow.nthreads; i++)
+		pthread_join(slow.threads[i], NULL);
+	slow.nthreads = 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -363,8 +473,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (req->slow_done)
+		return send_response(req); /* answered on the slow lane */
 	if (req->http_status)
 		return MHD_YES; /* already answered (413 before the body) */
+	if (req->match.route && (req->match.route->route->flags & ROUTE_SLOW)) {
+		if (slow_queue(req))
+			return MHD_YES; /* suspended until the slow lane has answered */
+		slow_busy(req, "登录人数较多，请稍后再试");
+		return send_response(req);
+	}
 	server_dispatch(req);
 	if (!req->http_status)
 		req->http_status = 500;
@@ -507,15 +625,16 @@ enum status server_start(struct app *app)
 		return ST_UNAVAILABLE;
 	}
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			 MHD_USE_NO_LISTEN_SOCKET;
+			 MHD_USE_NO_LISTEN_SOCKET | MHD_ALLOW_SUSPEND_RESUME;
 	/* The logger first: libmicrohttpd uses its own for anything said before it is set. */
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT,
 		2000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
-	if (!d || acceptor_start(acc, d)) {
+	if (!d || slow_start(app->pwhash_slots ? app->pwhash_slots : 1) || acceptor_start(acc, d)) {
 		log_warnx("cannot start the server's threads");
+		slow_stop();
 		acceptor_close(acc);
 		if (d)
 			MHD_stop_daemon(d);
@@ -550,6 +669,7 @@ void server_stop(struct app *app, unsigned grace_ms)
 	long left = atomic_load(&app->inflight);
 	if (left > 0)
 		log_warnx("stopping with %ld requests still in flight", left);
+	slow_stop(); /* what still waits there is answered 503 and resumed */
 	MHD_stop_daemon(app->mhd);
 	app->mhd = NULL;
 }

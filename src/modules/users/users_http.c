@@ -871,10 +871,11 @@ void users_demo_print_logins(FILE *out)
 
 static const struct route users_routes[] = {
 	{"GET", "/api/v1/users", users_list, PERM_USER_READ, 0},
-	{"POST", "/api/v1/users", users_create, PERM_USER_WRITE, 0},
+	{"POST", "/api/v1/users", users_create, PERM_USER_WRITE, ROUTE_SLOW},
 	{"GET", "/api/v1/users/:id", users_get, PERM_USER_READ, 0},
 	{"PATCH", "/api/v1/users/:id", users_update, PERM_USER_WRITE, 0},
-	{"POST", "/api/v1/users/:id/reset-password", users_reset_password, PERM_USER_WRITE, 0},
+	{"POST", "/api/v1/users/:id/reset-password", users_reset_password, PERM_USER_WRITE,
+	 ROUTE_SLOW},
 	{"POST", "/api/v1/users/:id/unlock", users_unlock, PERM_USER_WRITE, 0},
 	{"PUT", "/api/v1/users/:id/roles", users_set_roles, PERM_ROLE_WRITE, 0},
 	{"GET", "/api/v1/roles", roles_list, PERM_ROLE_READ, 0},
