@@ -321,13 +321,14 @@ static enum MHD_Result send_response(struct request *req)
  * on purpose) does not run on the pool thread that read it. That thread serves other
  * connections too, and while it waited for a turn at the hash every one of them waited with it:
  * twenty clients logging in held up the console's other requests for a second. Instead the
- * connection is suspended, the request queued for threads of its own (as many as hashes may run
- * at once, --pwhash-concurrency), and the connection resumed with the answer. A request that
- * waited over SLOW_WAIT_S for its turn, or finds the queue full, is answered 429 with
- * Retry-After, as the hash's gate answered before.
+ * connection is suspended, the request queued for threads of its own, and the connection resumed
+ * with the answer. The lane has two threads more than twice the hashes that may run at once
+ * (--pwhash-concurrency, which the gate in auth.c still enforces): the rest of a login (its rate
+ * check, its session, its audit row) waits for the database, and meanwhile another login hashes.
+ * A request that finds the queue full is answered 429 with Retry-After; one that waits over 3 s
+ * at the gate itself, too, as before.
  */
 #define SLOW_QUEUE_MAX 512
-#define SLOW_WAIT_S 3
 #define SLOW_THREADS_MAX 16
 
 static struct {
@@ -369,8 +370,6 @@ static void *slow_loop(void *arg)
 			req->st = req_fail(req, ST_UNAVAILABLE, "shutting_down",
 					   "服务正在停止，请稍后重试", NULL);
 			error_body(req);
-		} else if (mono_ns() - req->start_ns > SLOW_WAIT_S * 1000000000LL) {
-			slow_busy(req, "登录人数较多，请稍后再试");
 		} else {
 			server_dispatch(req);
 		}
@@ -632,7 +631,7 @@ enum status server_start(struct app *app)
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024, MHD_OPTION_CONNECTION_LIMIT,
 		2000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
-	if (!d || slow_start(app->pwhash_slots ? app->pwhash_slots : 1) || acceptor_start(acc, d)) {
+	if (!d || slow_start(2 * app->pwhash_slots + 2) || acceptor_start(acc, d)) {
 		log_warnx("cannot start the server's threads");
 		slow_stop();
 		acceptor_close(acc);
