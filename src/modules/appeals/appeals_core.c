@@ -455,8 +455,7 @@ enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a)
 	return keys_apply(cx, NULL, &t, a->id, !appeal_state_final(a->state));
 }
 
-static enum status stat_write(struct appeal_ctx *cx, const struct appeal_stat_cell *cells,
-			      size_t n)
+static enum status stat_write(struct db *db, const struct appeal_stat_cell *cells, size_t n)
 {
 	enum status st = ST_OK;
 	for (size_t i = 0; !st && i < n; i++) {
@@ -471,15 +470,14 @@ static enum status stat_write(struct appeal_ctx *cx, const struct appeal_stat_ce
 						     db_int(c->month)};
 		for (int m = 0; m < AM__COUNT; m++)
 			args[5 + m] = db_int(c->v[m]);
-		st = db_exec(cx->db, &SQL_STAT_ADD, args, 5 + AM__COUNT, NULL);
+		st = db_exec(db, &SQL_STAT_ADD, args, 5 + AM__COUNT, NULL);
 	}
 	return st;
 }
 
-enum status appeal_batch_flush(struct appeal_ctx *cx)
+enum status appeal_batch_flush(struct db *db, struct appeal_batch *b)
 {
-	struct appeal_batch *b = cx->batch;
-	enum status st = stat_write(cx, b->acc.cells, b->acc.n);
+	enum status st = stat_write(db, b->acc.cells, b->acc.n);
 	b->acc.n = 0;
 	return st;
 }
@@ -505,7 +503,7 @@ enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_tie
 		if (!appeal_stat_sum(&cx->batch->acc, cells, n))
 			return ST_NOMEM;
 	} else {
-		st = stat_write(cx, cells, n);
+		st = stat_write(cx->db, cells, n);
 	}
 	/* the scope keys change with the ties only (filing, assigning, returning) */
 	bool ties_changed = !old_t || old_t->norgs != t.norgs;

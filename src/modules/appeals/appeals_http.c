@@ -979,16 +979,10 @@ static bool filing_batch_whole(struct db *db, struct filing *batch, struct filin
 		st = f->st = filing_write(db, f, b);
 		fault_hold(false);
 	}
-	if (!st) { /* the counters, through the first filing's context */
-		struct appeal_ctx *cx = batch->cx;
-		struct db *own = cx->db;
-		cx->db = db;
-		cx->batch = b;
+	if (!st) { /* the counters, summed over the batch */
 		fault_hold(batch != self);
-		st = appeal_batch_flush(cx);
+		st = appeal_batch_flush(db, b);
 		fault_hold(false);
-		cx->batch = NULL;
-		cx->db = own;
 	}
 	if (!st)
 		st = db_commit(db);
@@ -1000,13 +994,11 @@ static bool filing_batch_whole(struct db *db, struct filing *batch, struct filin
 		return true;
 	}
 	db_rollback(db);
-	for (struct filing *f = batch; f; f = f->next) {
-		if (!batch->next && f->st)
-			return true; /* one filing, refused or failed: nothing to save */
-		f->st = st;
-	}
-	if (!batch->next)
+	if (!batch->next) { /* one filing: its refusal, or what failed after it, is its answer */
+		if (!batch->st)
+			batch->st = st;
 		return true;
+	}
 	for (struct filing *f = batch; f; f = f->next)
 		filing_reset(f);
 	return false;

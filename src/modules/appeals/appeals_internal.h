@@ -171,8 +171,8 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a);
-/* Write the counters a batch summed (cx->batch) and empty it. */
-enum status appeal_batch_flush(struct appeal_ctx *cx);
+/* Write the counters batch b summed, on db, and empty it. */
+enum status appeal_batch_flush(struct db *db, struct appeal_batch *b);
 
 /* Write a's columns as they are (no state change: the job's markers, recomputed deadlines). */
 enum status appeal_save(struct appeal_ctx *cx, const struct appeal *a);
