@@ -93,6 +93,16 @@ void js_time(struct str *s, int64_t t)
 		js_str(s, buf);
 }
 
+void js_page(struct str *s, int64_t total, int64_t page, int64_t size)
+{
+	str_puts(s, "],\"total\":");
+	js_int(s, total);
+	str_puts(s, ",\"page\":");
+	js_int(s, page);
+	str_puts(s, ",\"page_size\":");
+	js_int(s, size);
+}
+
 void js_ref(struct str *s, int64_t id, const char *name)
 {
 	if (!id) {

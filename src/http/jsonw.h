@@ -24,6 +24,9 @@ void js_real(struct str *s, double v);
 void js_key(struct str *s, const char *key, bool first);
 /* A time as RFC 3339 UTC text, or null when t is 0. */
 void js_time(struct str *s, int64_t t);
+/* ],"total":..,"page":..,"page_size":.. : the end of a list's items and its paging, as
+ * list_envelope() has them (the caller closes the object, after any members of its own). */
+void js_page(struct str *s, int64_t total, int64_t page, int64_t size);
 /* {"id":..,"name":..}, or null when id is 0. */
 void js_ref(struct str *s, int64_t id, const char *name);
 

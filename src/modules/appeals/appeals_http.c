@@ -514,12 +514,7 @@ enum status appeals_list(struct request *req)
 		return st;
 	}
 	bool exact = total <= cap;
-	str_puts(&out, "],\"total\":");
-	js_int(&out, exact ? total : cap);
-	str_puts(&out, ",\"page\":");
-	js_int(&out, pg.page);
-	str_puts(&out, ",\"page_size\":");
-	js_int(&out, pg.size);
+	js_page(&out, exact ? total : cap, pg.page, pg.size);
 	str_puts(&out, exact ? ",\"total_exact\":true}" : ",\"total_exact\":false}");
 	return reply_str(req, &out);
 }

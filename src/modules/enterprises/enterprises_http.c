@@ -100,55 +100,11 @@ static const char *name_of(const char *const *codes, const char *const *names, c
 	return NULL;
 }
 
-json_t *ent_rec_json(struct request *req, const struct ent_rec *rec, bool with_contacts)
+/* The record as a JSON object, written straight into s (the list writes twenty of them; building
+ * and dumping jansson trees cost more than finding the page). */
+static void ent_rec_write(struct str *s, const struct ent_rec *rec, bool with_contacts)
 {
-	json_t *tags = json_array();
-	for (int i = 0; i < rec->ntags; i++)
-		json_array_append_new(tags, json_pack("{s:I, s:s}", "id", (json_int_t)rec->tags[i].id,
-						      "name", rec->tags[i].name));
-	json_t *capital = rec->has_capital ? json_real((double)rec->capital_yuan / 10000.0)
-					   : json_null();
-	json_t *o = json_pack(
-		"{s:I, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:{s:I, s:s?}, s:s?, s:s?, s:s?,"
-		" s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:s, s:s?, s:s?, s:o, s:o, s:o, s:I,"
-		" s:o, s:o}",
-		"id", (json_int_t)rec->id, "uscc", rec->uscc, "uscc_override_reason",
-		rec->override_reason, "name", rec->name, "name_initials", rec->name_initials,
-		"legal_rep", rec->legal_rep, "region_code", rec->region_code, "org", "id",
-		(json_int_t)rec->org_id, "name", rec->org_name, "region_name", rec->region_name,
-		"city_code", rec->city_code, "industry_code", rec->industry_code, "industry_name",
-		rec->industry_name, "industry_section", rec->industry_section, "ownership",
-		rec->ownership, "ownership_name",
-		name_of(enterprise_ownership_codes, enterprise_ownership_names, rec->ownership),
-		"scale", rec->scale, "scale_name",
-		name_of(enterprise_scale_codes, enterprise_scale_names, rec->scale), "above_scale",
-		rec->above_scale, "status", rec->status ? rec->status : "operating", "status_name",
-		name_of(enterprise_status_codes, enterprise_status_names, rec->status), "address",
-		rec->address, "founded_on", rec->founded_on ? json_string(rec->founded_on) : json_null(),
-		"registered_capital", capital, "employees",
-		rec->has_employees ? json_integer(rec->employees) : json_null(), "version",
-		(json_int_t)rec->version, "tags", tags, "created_at",
-		json_time(req, rec->created_at));
-	if (o) {
-		json_object_set_new(o, "updated_at", json_time(req, rec->updated_at));
-		if (with_contacts) {
-			json_t *cs = json_array();
-			for (int i = 0; i < rec->ncontacts; i++)
-				json_array_append_new(
-					cs, json_pack("{s:s, s:s?, s:s?}", "name",
-						      rec->contacts[i].name ? rec->contacts[i].name : "",
-						      "role", rec->contacts[i].role, "mobile",
-						      rec->contacts[i].mobile));
-			json_object_set_new(o, "contacts", cs);
-		}
-	}
-	return o;
-}
-
-/* The same record (without contacts) written straight into s: for the list, where building
- * and dumping twenty jansson trees cost more than finding the page. */
-static void ent_rec_write(struct str *s, const struct ent_rec *rec)
-{
+	str_putc(s, '{');
 	js_key(s, "id", true), js_int(s, rec->id);
 	js_key(s, "uscc", false), js_str(s, rec->uscc ? rec->uscc : "");
 	js_key(s, "uscc_override_reason", false), js_str(s, rec->override_reason);
@@ -156,10 +112,7 @@ static void ent_rec_write(struct str *s, const struct ent_rec *rec)
 	js_key(s, "name_initials", false), js_str(s, rec->name_initials);
 	js_key(s, "legal_rep", false), js_str(s, rec->legal_rep);
 	js_key(s, "region_code", false), js_str(s, rec->region_code);
-	js_key(s, "org", false), str_putc(s, '{');
-	js_key(s, "id", true), js_int(s, rec->org_id);
-	js_key(s, "name", false), js_str(s, rec->org_name);
-	str_putc(s, '}');
+	js_key(s, "org", false), js_ref(s, rec->org_id, rec->org_name);
 	js_key(s, "region_name", false), js_str(s, rec->region_name);
 	js_key(s, "city_code", false), js_str(s, rec->city_code);
 	js_key(s, "industry_code", false), js_str(s, rec->industry_code);
@@ -199,35 +152,53 @@ static void ent_rec_write(struct str *s, const struct ent_rec *rec)
 	str_putc(s, ']');
 	js_key(s, "created_at", false), js_time(s, rec->created_at);
 	js_key(s, "updated_at", false), js_time(s, rec->updated_at);
+	if (with_contacts) {
+		js_key(s, "contacts", false), str_putc(s, '[');
+		for (int i = 0; i < rec->ncontacts; i++) {
+			const struct ent_contact *c = &rec->contacts[i];
+			str_puts(s, i ? ",{" : "{");
+			js_key(s, "name", true), js_str(s, c->name ? c->name : "");
+			js_key(s, "role", false), js_str(s, c->role);
+			js_key(s, "mobile", false), js_str(s, c->mobile);
+			str_putc(s, '}');
+		}
+		str_putc(s, ']');
+	}
+	str_putc(s, '}');
 }
 
-/* A page of the list from r's rows: {"items":[...],"total":..,"page":..,"page_size":..}.
+json_t *ent_rec_json(const struct ent_rec *rec, bool with_contacts)
+{
+	struct str s;
+	str_init(&s, 1u << 20);
+	ent_rec_write(&s, rec, with_contacts);
+	json_t *o = str_ok(&s) ? json_loads(s.p, 0, NULL) : NULL;
+	str_release(&s);
+	return o;
+}
+
+/* The rows of a page of the list from r: {"items":[... (the caller ends it with js_page()).
  * *total is read from the rows' COL_TOTAL when given (the search's window count). */
 static enum status ent_page_write(struct request *req, struct db_res *r, int64_t *total,
 				  struct str *s)
 {
 	str_puts(s, "{\"items\":[");
-	bool first = true;
-	while (db_next(r)) {
+	for (bool first = true; db_next(r); first = false) {
 		struct ent_rec rec;
 		ent_rec_from_row(&req->arena, r, &rec);
 		if (total && !db_col_null(r, COL_TOTAL))
 			*total = db_col_int(r, COL_TOTAL);
-		str_puts(s, first ? "{" : ",{");
-		ent_rec_write(s, &rec);
-		str_putc(s, '}');
-		first = false;
+		if (!first)
+			str_putc(s, ',');
+		ent_rec_write(s, &rec, false);
 	}
-	str_putc(s, ']');
 	return db_done(r);
 }
 
 static enum status ent_page_reply(struct request *req, struct str *s, int64_t total,
 				  const struct paging *pg)
 {
-	js_key(s, "total", false), js_int(s, total);
-	js_key(s, "page", false), js_int(s, pg->page);
-	js_key(s, "page_size", false), js_int(s, pg->size);
+	js_page(s, total, pg->page, pg->size);
 	str_putc(s, '}');
 	return reply_str(req, s);
 }
@@ -671,7 +642,7 @@ static enum status ent_list_indexed(struct request *req, struct db *db, const st
 	struct str out;
 	str_init(&out, 8u << 20);
 	if (!nids) {
-		str_puts(&out, "{\"items\":[]");
+		str_puts(&out, "{\"items\":[");
 		return ent_page_reply(req, &out, total, pg);
 	}
 	struct str list;
@@ -774,7 +745,7 @@ static enum status ent_get(struct request *req)
 	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
 	    (st = load_rec(req, db, id, &rec)))
 		return st;
-	json_t *out = ent_rec_json(req, &rec, true);
+	json_t *out = ent_rec_json(&rec, true);
 	if (out)
 		json_object_set_new(out, "editable", editable_fields(req));
 	return reply_json(req, 200, out);
@@ -802,7 +773,7 @@ static enum status ent_section(struct request *req, struct db *db, int64_t id, j
 	if (st || !found || (st = ent_load_contacts(db, &req->arena, &rec)))
 		return st;
 	json_t *sec = json_pack("{s:s, s:s, s:o}", "key", "profile", "title", "基本信息", "enterprise",
-				ent_rec_json(req, &rec, true));
+				ent_rec_json(&rec, true));
 	if (!sec)
 		return ST_NOMEM;
 	return json_array_append_new(sections, sec) ? ST_NOMEM : ST_OK;
@@ -1183,7 +1154,7 @@ static enum status ent_create(struct request *req)
 		return st;
 	struct ent_rec out;
 	if (load_rec(req, db, rec.id, &out) == ST_OK)
-		return reply_json(req, 201, ent_rec_json(req, &out, true));
+		return reply_json(req, 201, ent_rec_json(&out, true));
 	/* created outside the caller's own scope: answer with what was made */
 	req->st = ST_OK;
 	req->err_code = req->err_message = req->err_field = NULL;
@@ -1263,7 +1234,7 @@ static enum status ent_patch(struct request *req)
 	}
 	if (st)
 		return st;
-	return reply_json(req, 200, ent_rec_json(req, &out, true));
+	return reply_json(req, 200, ent_rec_json(&out, true));
 }
 
 static enum status ent_history(struct request *req)

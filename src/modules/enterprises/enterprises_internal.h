@@ -54,7 +54,7 @@ void ent_rec_from_row(struct arena *a, struct db_res *r, struct ent_rec *rec);
 /* Load the contacts of rec->id. */
 enum status ent_load_contacts(struct db *db, struct arena *a, struct ent_rec *rec);
 /* The record as JSON (contacts only when with_contacts). */
-json_t *ent_rec_json(struct request *req, const struct ent_rec *rec, bool with_contacts);
+json_t *ent_rec_json(const struct ent_rec *rec, bool with_contacts);
 
 /* A region looked up: its name, level and parent (the city of a county). */
 struct ent_region {
