@@ -66,7 +66,7 @@ struct app {
 	size_t nmodules;
 	_Atomic int64_t clock_offset_s; /* tests move time with it; 0 in production */
 	sem_t pwhash_gate;              /* caps concurrent Argon2id */
-	unsigned pwhash_slots;          /* its size: also the threads of the slow lane */
+	unsigned pwhash_slots;          /* its size (the slow lane in server.c sizes itself by it) */
 	atomic_long inflight;           /* requests being handled, for graceful shutdown */
 	atomic_bool stopping;
 	atomic_long jobs_run;

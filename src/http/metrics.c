@@ -5,6 +5,7 @@
 #include "app/module.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/server.h"
 
 /* The statuses we count one by one; anything else goes to "other". */
 static const int tracked[] = {200, 201, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 409,
@@ -161,6 +162,17 @@ void metrics_render(struct metrics *m, struct app *app, struct str *out)
 		    "tiejian_jobs_total{result=\"ok\"} %ld\n"
 		    "tiejian_jobs_total{result=\"failed\"} %ld\n",
 		    atomic_load(&app->jobs_run), atomic_load(&app->jobs_failed));
+	long waiting, run;
+	server_slow_stats(&waiting, &run);
+	str_appendf(out,
+		    "# HELP tiejian_slow_lane_waiting Requests that hash a password, waiting for the"
+		    " slow lane.\n"
+		    "# TYPE tiejian_slow_lane_waiting gauge\n"
+		    "tiejian_slow_lane_waiting %ld\n"
+		    "# HELP tiejian_slow_lane_requests_total Requests answered on the slow lane.\n"
+		    "# TYPE tiejian_slow_lane_requests_total counter\n"
+		    "tiejian_slow_lane_requests_total %ld\n",
+		    waiting, run);
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->metrics)
 			app_modules[i]->metrics(out);

@@ -339,14 +339,16 @@ static struct {
 	bool stop;
 	pthread_t threads[SLOW_THREADS_MAX];
 	unsigned nthreads;
+	long run; /* requests answered there, for /metrics */
 } slow = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &slow.head, 0, false, {0},
-	  0};
+	  0, 0};
 
-static void slow_busy(struct request *req, const char *why)
+void server_slow_stats(long *waiting, long *run)
 {
-	req_set_header(req, "Retry-After", "2");
-	req->st = req_fail(req, ST_RATE_LIMITED, "rate_limited", why, NULL);
-	error_body(req);
+	pthread_mutex_lock(&slow.mu);
+	*waiting = slow.n;
+	*run = slow.run;
+	pthread_mutex_unlock(&slow.mu);
 }
 
 static void *slow_loop(void *arg)
@@ -364,6 +366,7 @@ static void *slow_loop(void *arg)
 		if (!(slow.head = req->slow_next))
 			slow.tail = &slow.head;
 		slow.n--;
+		slow.run++;
 		bool stopping = slow.stop;
 		pthread_mutex_unlock(&slow.mu);
 		if (stopping) {
@@ -479,7 +482,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (req->match.route && (req->match.route->route->flags & ROUTE_SLOW)) {
 		if (slow_queue(req))
 			return MHD_YES; /* suspended until the slow lane has answered */
-		slow_busy(req, "登录人数较多，请稍后再试");
+		req_set_header(req, "Retry-After", "2");
+		req->st = req_fail(req, ST_RATE_LIMITED, "rate_limited",
+				   "登录和设置密码的请求较多，请稍后再试", NULL);
+		error_body(req);
 		return send_response(req);
 	}
 	server_dispatch(req);

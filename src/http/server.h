@@ -14,5 +14,7 @@ void server_stop(struct app *app, unsigned grace_ms);
 /* Route, authenticate, check CSRF and permission, run the handler, and leave the answer (or the
  * one error body) in req. For requests from libmicrohttpd and from http_local(). */
 void server_dispatch(struct request *req);
+/* The slow lane (ROUTE_SLOW): requests waiting for it now, and answered on it so far. */
+void server_slow_stats(long *waiting, long *run);
 
 #endif

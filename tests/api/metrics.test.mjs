@@ -1,5 +1,6 @@
 // metrics.test.mjs: /healthz, and /metrics in the Prometheus text format: request counters by
-// route and status that move with requests, latency histograms, database connections.
+// route and status that move with requests, latency histograms, database connections, and the
+// slow lane that password hashing runs on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -97,4 +98,19 @@ test('database connections and requests in flight are gauges', async () => {
 	assert.equal(types.tiejian_http_requests_in_flight, 'gauge');
 	assert.equal(samples.tiejian_http_requests_in_flight, 1, 'the scrape itself');
 	assert.ok('tiejian_jobs_total{result="ok"}' in samples);
+});
+
+test('a login runs on the slow lane (it hashes a password), a plain request does not', async () => {
+	const lane = (s) => s.samples.tiejian_slow_lane_requests_total;
+	const before = await scrape();
+	assert.equal(before.types.tiejian_slow_lane_requests_total, 'counter');
+	assert.equal(before.types.tiejian_slow_lane_waiting, 'gauge');
+	assert.equal(before.samples.tiejian_slow_lane_waiting, 0);
+	const r = await srv.fetch('/api/v1/auth/login', { method: 'POST', json: { username: 'nobody', password: 'Wrong@2026' } });
+	assert.equal(r.status, 401, r.text);
+	assert.equal(r.json.error.code, 'invalid_credentials');
+	assert.equal((await srv.fetch('/healthz')).status, 200);
+	const after = await scrape();
+	assert.equal(lane(after), lane(before) + 1, 'the login, and nothing else');
+	assert.equal(after.samples.tiejian_slow_lane_waiting, 0);
 });
