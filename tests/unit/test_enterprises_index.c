@@ -20,6 +20,7 @@
 #include "db/db.h"
 #include "lib/arena.h"
 #include "lib/log.h"
+#include "modules/enterprises/enterprises_grams.h"
 #include "modules/enterprises/enterprises_index.h"
 #include "modules/enterprises/enterprises_sql.h"
 
@@ -165,7 +166,8 @@ static const char *const scales[] = {NULL, "small", "medium", "large", "micro", 
 static const char *const owners[] = {NULL, "private", "state", "foreign", "mixed"};
 static const char *const statuses[] = {NULL, "operating", "suspended", "closed"};
 static const char *const terms[] = {"鹤", "龙沙", "机械", "有限公司", "a", "qq", "9", "食品",
-				    "齐齐哈尔", "不存在的", "同名", "区"};
+				    "齐齐哈尔", "不存在的", "同名", "区", "机械制造", "qqhe", "27号",
+				    "鹤城新材料科", "jx", "区经济", "公司9", "龙沙示范", "市建华"};
 
 /* Fill the five scope values as scope_filter_args() would for a kind of caller. */
 static void scope_args(struct db_val *a, int kind, int64_t cadre, int64_t ent)
@@ -268,9 +270,69 @@ static void test_follows_writes(void **state)
 	}
 }
 
+/* The rows a term's rarest pair lists, as the caller reads them. */
+static size_t gram_rows(const struct grams *g, const char *term, uint32_t *rows, bool *listed)
+{
+	struct gram_iter it;
+	size_t n = 0;
+	*listed = grams_rows(g, term, strlen(term), &it);
+	while (*listed && gram_next(&it, &rows[n]))
+		n++;
+	return n;
+}
+
+/* The lists on their own: every row that holds a pair, or a character beyond ASCII, is listed
+ * once, in order, across gaps that need more than one byte; a gram no row holds lists nothing;
+ * one ASCII character, a term that is not UTF-8 and a text that is not UTF-8 leave the search
+ * to the scan. */
+static void test_gram_lists(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	static char text[N * 16];
+	uint32_t off[N + 1], at = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		off[i] = at;
+		const char *t = i == 0 ? "ab中文中文" : i == 1 ? "中文x" : i == 299 ? "x中文" : "xyz";
+		at += (uint32_t)snprintf(text + at, sizeof(text) - at, "%s", t) + 1; /* and its NUL */
+	}
+	off[N] = at;
+	struct grams *g = grams_build(text, off, N);
+	assert_non_null(g);
+	assert_true(grams_bytes(g) > 0);
+	uint32_t rows[N];
+	bool listed;
+	assert_int_equal(gram_rows(g, "中文", rows, &listed), 3);
+	assert_true(listed);
+	assert_int_equal(rows[0], 0);
+	assert_int_equal(rows[1], 1);
+	assert_int_equal(rows[2], 299); /* a gap of 298: two bytes */
+	assert_int_equal(gram_rows(g, "文x", rows, &listed), 1);
+	assert_int_equal(rows[0], 1);
+	assert_int_equal(gram_rows(g, "ab中文x", rows, &listed), 1); /* its rarest pair: ab */
+	assert_int_equal(rows[0], 0);
+	assert_int_equal(gram_rows(g, "中文不在", rows, &listed), 0);
+	assert_true(listed);
+	assert_int_equal(gram_rows(g, "中", rows, &listed), 3); /* one character: its own list */
+	assert_true(listed);
+	assert_int_equal(rows[2], 299);
+	assert_int_equal(gram_rows(g, "不", rows, &listed), 0);
+	assert_true(listed);
+	gram_rows(g, "b", rows, &listed); /* one ASCII character: no list */
+	assert_false(listed);
+	gram_rows(g, "xy", rows, &listed); /* in 297 rows: more than an eighth, no list */
+	assert_false(listed);
+	gram_rows(g, "\xe4\xb8", rows, &listed);
+	assert_false(listed);
+	grams_free(g);
+	memcpy(text + off[2], "\xe4x", 2);
+	assert_null(grams_build(text, off, N));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gram_lists),
 		cmocka_unit_test(test_same_as_sql),
 		cmocka_unit_test(test_follows_writes),
 	};

@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "lib/log.h"
+#include "modules/enterprises/enterprises_grams.h"
 #include "modules/enterprises/enterprises_index.h"
 #include "modules/enterprises/enterprises_sql.h"
 
@@ -49,6 +52,8 @@ struct ent_index {
 	struct irow *rows;
 	char *text;         /* the rows' search texts, each followed by a NUL */
 	uint32_t *text_off; /* n + 1 */
+	struct grams *grams; /* which rows hold each pair of characters; NULL: read every text */
+	long grams_ms;       /* how long they took to build */
 	uint32_t *tag_off;  /* n + 1 */
 	int64_t *tag_ids;
 	struct idrow *byid; /* (id, row) by id */
@@ -80,6 +85,7 @@ static void index_free(struct ent_index *ix)
 	free(ix->rows);
 	free(ix->text);
 	free(ix->text_off);
+	grams_free(ix->grams);
 	free(ix->tag_off);
 	free(ix->tag_ids);
 	free(ix->orgs);
@@ -161,6 +167,11 @@ static uint32_t dict_put(struct ent_index *ix, const char *p, size_t n)
 }
 
 /* ---- building -------------------------------------------------------------------------------- */
+
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long)((b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000);
+}
 
 /* A sort key's value as SQLite compares it. */
 struct skey {
@@ -456,6 +467,11 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 	ix->text_off[ix->n] = (uint32_t)at;
 	for (size_t i = 0; i < at; i++)
 		ix->freq[(unsigned char)ix->text[i]]++;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ix->grams = grams_build(ix->text, ix->text_off, ix->n); /* NULL: searches read every text */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ix->grams_ms = ms_between(&t0, &t1);
 	free(orgs.p);
 	orgs.p = oid;
 
@@ -640,8 +656,18 @@ static enum status index_get(struct db *db, struct ent_index **out)
 	struct ent_index *ix;
 	if (cache.big_version == version && strcmp(cache.big_token, token) == 0)
 		st = ST_TOO_LARGE; /* known already: not read again until it changes */
-	else
+	else {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		st = index_build(db, token, version, &ix);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!st)
+			log_info("enterprises: registry copy %lld built in %ld ms: %u rows, %zu KB of "
+				 "text, %zu KB of pair lists (%ld ms)%s",
+				 (long long)version, ms_between(&t0, &t1), ix->n,
+				 (size_t)ix->text_off[ix->n] / 1024, grams_bytes(ix->grams) / 1024,
+				 ix->grams_ms, ix->grams ? "" : ", none: searches read every text");
+	}
 	if (st == ST_TOO_LARGE && cache.big_version != version) {
 		snprintf(cache.big_token, sizeof(cache.big_token), "%s", token);
 		cache.big_version = version;
@@ -770,13 +796,24 @@ static bool have_avx2(void)
 #endif
 }
 
-/* Set bits[row] for every row whose search text holds term (one pass over all the text). */
+/* Set bits[row] for every row whose search text holds term: the texts of the rows that hold
+ * its rarest pair of characters when there is such a list, else one pass over all the text. */
 static void term_rows(const struct ent_index *ix, const char *term, size_t m, uint64_t *bits)
 {
 	const char *base = ix->text, *end = ix->text + ix->text_off[ix->n];
 	uint32_t row = 0;
 	struct needle nd = m >= 2 ? needle_of(ix, term, m) : (struct needle){term, m, 0, 0};
 	bool avx2 = have_avx2();
+	struct gram_iter it;
+	if (m >= 2 && grams_rows(ix->grams, term, m, &it)) {
+		while (gram_next(&it, &row)) {
+			const char *t = base + ix->text_off[row];
+			size_t len = ix->text_off[row + 1] - ix->text_off[row] - 1; /* less the NUL */
+			if (ix->rows[row].has_text && find(t, len, &nd, avx2))
+				bits[row / 64] |= 1ull << (row % 64);
+		}
+		return;
+	}
 	for (const char *p = base; p < end;) {
 		const char *hit = m == 0   ? p
 				  : m == 1 ? memchr(p, term[0], (size_t)(end - p))
