@@ -50,8 +50,9 @@ struct ent_index {
 	int refs; /* guarded by cache.mu */
 	uint32_t n;
 	struct irow *rows;
-	char *text;         /* the rows' search texts, each followed by a NUL */
-	uint32_t *text_off; /* n + 1 */
+	char *text;          /* the rows' search texts in the order read, each followed by a NUL */
+	uint32_t *text_off;  /* n + 1 */
+	uint32_t *text_place; /* the row of each text */
 	struct grams *grams; /* which rows hold each pair of characters; NULL: read every text */
 	long grams_ms;       /* how long they took to build */
 	uint32_t *tag_off;  /* n + 1 */
@@ -85,6 +86,7 @@ static void index_free(struct ent_index *ix)
 	free(ix->rows);
 	free(ix->text);
 	free(ix->text_off);
+	free(ix->text_place);
 	grams_free(ix->grams);
 	free(ix->tag_off);
 	free(ix->tag_ids);
@@ -173,17 +175,19 @@ static long ms_between(const struct timespec *a, const struct timespec *b)
 	return (long)((b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000);
 }
 
-/* A sort key's value as SQLite compares it. */
+/* A sort key's value as SQLite compares it (40 bytes: the build holds six for each row). */
 struct skey {
-	int cls; /* 0 NULL first, 1 number, 2 text, 3 blob, 4 NULL last */
 	uint64_t pre; /* integers: the value, ordered as unsigned; text: its first 8 bytes */
-	int64_t i;
-	double d;
-	bool real;
-	const char *p; /* text and blobs: into the build's key text */
-	uint32_t len;
+	union {
+		int64_t i; /* integers; text and blobs while the key text grows: their offset */
+		double d;  /* reals */
+		const char *p; /* text and blobs: into the build's key text */
+	};
 	int64_t id;
+	uint32_t len;
 	uint32_t row;
+	uint8_t cls; /* 0 NULL first, 1 number, 2 text, 3 blob, 4 NULL last */
+	bool real;
 };
 
 /* The values alone, as ORDER BY compares them. */
@@ -365,7 +369,7 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 	struct grow rows = {0}, text = {0}, off = {0}, orgs = {0}, keys[KEYS] = {{0}},
 		    names = {0}, keytext = {0}, tags = {0};
 	struct idrow *byid = NULL;
-	uint32_t *order = NULL, *place = NULL; /* name position -> read index, and back */
+	uint32_t *place = NULL; /* read index -> name position (the copy keeps it) */
 	enum status st = ST_OK;
 	bool ok = true;
 
@@ -432,14 +436,13 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 	ix->n = (uint32_t)rows.len;
 	size_t n1 = ix->n ? ix->n : 1;
 
-	/* the name order: rows, their texts and orgs moved into it */
-	order = malloc(n1 * sizeof(*order));
+	/* the name order: rows and orgs moved into it; the texts stay in the order read (one copy
+	 * of them during the build, not two), and place[] finds a text's row */
 	place = malloc(n1 * sizeof(*place));
 	ix->rows = malloc(n1 * sizeof(*ix->rows));
-	ix->text_off = malloc((n1 + 1) * sizeof(uint32_t));
-	ix->text = malloc(text.len + 1);
 	int64_t *oid = malloc(n1 * sizeof(*oid));
-	if (!order || !place || !ix->rows || !ix->text_off || !ix->text || !oid) {
+	if (!place || !ix->rows || !oid || !grow_to(&off, n1 + 1, sizeof(uint32_t)) ||
+	    !grow_to(&text, text.len + 1, 1)) {
 		free(oid);
 		st = ST_NOMEM;
 		goto out;
@@ -451,21 +454,18 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 				k->p = (const char *)keytext.p + k->i;
 	if (ix->n)
 		qsort(nk, ix->n, sizeof(*nk), nkey_cmp);
-	size_t at = 0;
 	for (uint32_t pos = 0; pos < ix->n; pos++) {
 		uint32_t i = nk[pos].name.row;
-		order[pos] = i;
 		place[i] = pos;
 		ix->rows[pos] = ((struct irow *)rows.p)[i];
 		oid[pos] = ((int64_t *)orgs.p)[i];
-		uint32_t from = ((uint32_t *)off.p)[i];
-		size_t len = i + 1 < ix->n ? ((uint32_t *)off.p)[i + 1] - from : text.len - from;
-		ix->text_off[pos] = (uint32_t)at;
-		memcpy(ix->text + at, (char *)text.p + from, len);
-		at += len;
 	}
-	ix->text_off[ix->n] = (uint32_t)at;
-	for (size_t i = 0; i < at; i++)
+	((uint32_t *)off.p)[ix->n] = (uint32_t)text.len;
+	ix->text = text.p;
+	ix->text_off = off.p;
+	ix->text_place = place;
+	text.p = off.p = NULL;
+	for (size_t i = 0; i < text.len; i++)
 		ix->freq[(unsigned char)ix->text[i]]++;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -583,8 +583,8 @@ out:
 	free(orgs.p);
 	free(keytext.p);
 	free(names.p);
-	free(order);
-	free(place);
+	if (place != ix->text_place)
+		free(place);
 	free(tags.p);
 	for (int k = 0; k < KEYS; k++)
 		free(keys[k].p);
@@ -796,21 +796,29 @@ static bool have_avx2(void)
 #endif
 }
 
-/* Set bits[row] for every row whose search text holds term: the texts of the rows that hold
- * its rarest pair of characters when there is such a list, else one pass over all the text. */
+/* Set bits[row] for the row of text i when it has a search text. */
+static void text_hit(const struct ent_index *ix, uint32_t i, uint64_t *bits)
+{
+	uint32_t row = ix->text_place[i];
+	if (ix->rows[row].has_text)
+		bits[row / 64] |= 1ull << (row % 64);
+}
+
+/* Set bits[row] for every row whose search text holds term: the texts that hold its rarest
+ * gram when there is a list of them, else one pass over all the text. */
 static void term_rows(const struct ent_index *ix, const char *term, size_t m, uint64_t *bits)
 {
 	const char *base = ix->text, *end = ix->text + ix->text_off[ix->n];
-	uint32_t row = 0;
+	uint32_t k = 0; /* a text, numbered in the order read */
 	struct needle nd = m >= 2 ? needle_of(ix, term, m) : (struct needle){term, m, 0, 0};
 	bool avx2 = have_avx2();
 	struct gram_iter it;
 	if (m >= 2 && grams_rows(ix->grams, term, m, &it)) {
-		while (gram_next(&it, &row)) {
-			const char *t = base + ix->text_off[row];
-			size_t len = ix->text_off[row + 1] - ix->text_off[row] - 1; /* less the NUL */
-			if (ix->rows[row].has_text && find(t, len, &nd, avx2))
-				bits[row / 64] |= 1ull << (row % 64);
+		while (gram_next(&it, &k)) {
+			const char *t = base + ix->text_off[k];
+			size_t len = ix->text_off[k + 1] - ix->text_off[k] - 1; /* less the NUL */
+			if (find(t, len, &nd, avx2))
+				text_hit(ix, k, bits);
 		}
 		return;
 	}
@@ -821,13 +829,12 @@ static void term_rows(const struct ent_index *ix, const char *term, size_t m, ui
 		if (!hit)
 			return;
 		uint32_t at = (uint32_t)(hit - base);
-		while (ix->text_off[row + 1] <= at)
-			row++;
-		if (ix->rows[row].has_text)
-			bits[row / 64] |= 1ull << (row % 64);
-		p = base + ix->text_off[row + 1]; /* the next row's text */
-		row++;
-		if (row >= ix->n)
+		while (ix->text_off[k + 1] <= at)
+			k++;
+		text_hit(ix, k, bits);
+		p = base + ix->text_off[k + 1]; /* the next text */
+		k++;
+		if (k >= ix->n)
 			return;
 	}
 }
