@@ -15,6 +15,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "http/server.h"
+#include "lib/heap.h"
 #include "lib/log.h"
 #include "modules/calendar/calendar.h"
 #include "modules/enterprises/enterprises.h"
@@ -264,6 +265,7 @@ static int cmd_serve(void)
 	/* Block before any thread starts, so only the main thread receives them. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	heap_setup();
 	if (cfg.test_clock)
 		log_warnx("--test-clock is on: the clock can be moved over HTTP (tests only)");
 	struct app app;
@@ -278,8 +280,15 @@ static int cmd_serve(void)
 	struct job_runner jobs = {0};
 	if (cfg.jobs)
 		jobs_start(&jobs, &app);
-	int sig = 0;
-	sigwait(&set, &sig);
+	/* The main thread waits for the signal to stop, and meanwhile gives the heap's free pages
+	 * back once a second (heap.h). */
+	int sig = -1;
+	while (sig < 0) {
+		struct timespec tick = {1, 0};
+		sig = sigtimedwait(&set, NULL, &tick);
+		if (sig < 0)
+			heap_trim();
+	}
 	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(&app, 10000);
 	jobs_stop(&jobs);

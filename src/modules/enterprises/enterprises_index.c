@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "lib/heap.h"
 #include "lib/log.h"
 #include "modules/enterprises/enterprises_grams.h"
 #include "modules/enterprises/enterprises_index.h"
@@ -681,6 +682,7 @@ static enum status index_get(struct db *db, struct ent_index **out)
 		pthread_mutex_unlock(&cache.mu);
 		if (last)
 			index_free(old);
+		heap_trim(); /* the build's scratch, and the old copy when no request holds it */
 		*out = ix;
 	}
 	pthread_mutex_unlock(&cache.build);
