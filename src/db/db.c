@@ -171,6 +171,22 @@ static void gate_release(struct db *db)
 	}
 }
 
+/* BEGIN, the process's write gate (if any) held already. */
+static enum status begin_gated(struct db *db)
+{
+	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
+	if (st) {
+		gate_release(db);
+		return st;
+	}
+	db->tx_depth = 1;
+	if (db->drv->kind == DB_POSTGRES && (st = db_exec(db, &SQL_WRITE_LOCK, DB_NOARGS, NULL))) {
+		db_rollback(db);
+		return st;
+	}
+	return ST_OK;
+}
+
 enum status db_begin(struct db *db)
 {
 	if (db->tx_depth) {
@@ -188,17 +204,24 @@ enum status db_begin(struct db *db)
 		}
 		db->gate_held = true;
 	}
-	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
-	if (st) {
-		gate_release(db);
-		return st;
+	return begin_gated(db);
+}
+
+enum status db_begin_if_free(struct db *db, bool *began)
+{
+	*began = false;
+	if (db->tx_depth) {
+		db_set_errmsg(db, "nested transaction");
+		return ST_INTERNAL;
 	}
-	db->tx_depth = 1;
-	if (db->drv->kind == DB_POSTGRES && (st = db_exec(db, &SQL_WRITE_LOCK, DB_NOARGS, NULL))) {
-		db_rollback(db);
-		return st;
+	if (db->write_gate) {
+		if (pthread_mutex_trylock(db->write_gate) != 0)
+			return ST_OK; /* another connection of this process is writing */
+		db->gate_held = true;
 	}
-	return ST_OK;
+	enum status st = begin_gated(db);
+	*began = !st;
+	return st;
 }
 
 static _Atomic uint64_t commit_generation;

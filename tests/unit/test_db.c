@@ -794,10 +794,43 @@ static void backup_copy_opens(void **state)
 	assert_int_equal(access(bad, F_OK), -1);
 }
 
+/* A pool's connections share the write gate: db_begin_if_free() begins when no other
+ * connection writes, and does nothing (no BEGIN, no wait) while one does; each pool connection
+ * gets the pool's page cache share. */
+static void begin_if_free_skips_while_another_writes(void **state)
+{
+	(void)state;
+	struct db_pool *pool;
+	char err[256];
+	assert_int_equal(db_pool_new(path, 20, &pool, err, sizeof(err)), ST_OK);
+	struct db *a, *b;
+	assert_int_equal(db_pool_get(pool, 1000, &a), ST_OK);
+	assert_int_equal(db_pool_get(pool, 1000, &b), ST_OK);
+	int64_t cache = 0;
+	static const struct sql Q_CACHE = SQL("PRAGMA cache_size");
+	assert_int_equal(db_int1(a, &Q_CACHE, DB_NOARGS, &cache), ST_OK);
+	assert_int_equal(cache, -4000); /* 80 MB over 20 connections */
+	bool began = true;
+	assert_int_equal(db_begin(a), ST_OK);
+	assert_int_equal(db_begin_if_free(b, &began), ST_OK);
+	assert_false(began);
+	assert_false(db_in_tx(b));
+	db_rollback(a);
+	assert_int_equal(db_begin_if_free(b, &began), ST_OK);
+	assert_true(began);
+	assert_true(db_in_tx(b));
+	assert_int_equal(db_begin_if_free(b, &began), ST_INTERNAL); /* nested */
+	assert_int_equal(db_commit(b), ST_OK);
+	db_pool_put(pool, a);
+	db_pool_put(pool, b);
+	db_pool_free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(open_and_kind),
+		TEST(begin_if_free_skips_while_another_writes),
 		TEST(parameters_bound_by_number),
 		TEST(parameters_malformed_or_missing),
 		TEST(values_round_trip),
