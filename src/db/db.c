@@ -207,6 +207,19 @@ enum status db_begin(struct db *db)
 	return begin_gated(db);
 }
 
+enum status db_write1(struct db *db, const struct sql *sql, const struct db_val *args,
+		      size_t nargs, int64_t *changes)
+{
+	if (db->drv->kind != DB_SQLITE)
+		return db_exec(db, sql, args, nargs, changes);
+	enum status st = db_begin(db);
+	if (!st && (st = db_exec(db, sql, args, nargs, changes)))
+		db_rollback(db);
+	else if (!st)
+		st = db_commit(db);
+	return st;
+}
+
 enum status db_begin_if_free(struct db *db, bool *began)
 {
 	*began = false;

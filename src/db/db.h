@@ -146,6 +146,11 @@ enum status db_begin(struct db *db);
  * up to 100 ms between tries and under a steady stream of commits can wait for seconds. */
 enum status db_begin_if_free(struct db *db, bool *began);
 enum status db_commit(struct db *db);
+/* One write statement on its own, outside any transaction: on SQLite in a transaction of its
+ * own, so it waits for the process's writers at the write gate (db_begin) rather than in SQLite's
+ * busy handler beside them; on PostgreSQL as one statement, which waits only for its rows. */
+enum status db_write1(struct db *db, const struct sql *sql, const struct db_val *args,
+		      size_t nargs, int64_t *changes);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 /* How many write transactions this process has committed: a cache of what the database says
