@@ -409,7 +409,7 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	enum session_state s = auth_session_state(created, seen, req->now, cfg->session_idle_s,
 						  cfg->session_absolute_s);
 	if (s != SESSION_LIVE || disabled) {
-		db_exec(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
+		db_write1(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
 		if (disabled)
 			return req_fail(req, ST_UNAUTHORIZED, "account_disabled",
 					"账号已停用，请联系系统管理员", NULL);
