@@ -357,23 +357,18 @@ static bool touch_can_wait(struct request *req, struct db *db, enum status st)
 }
 
 /*
- * Move a session's or token's clock (sql: $1 its id, $2 now). On SQLite through the write gate,
- * never beside it (db_begin_if_free): skipped while another write of this process is under way,
- * since the next request moves it as well, unless it is already five minutes behind.
- * PostgreSQL: one statement, which waits only for that row.
+ * Move a session's or token's clock (sql: $1 its id, $2 now). On SQLite, while another write
+ * of this process is under way it is left to a later request, which moves it as well, unless it
+ * is already five minutes behind: then it waits its turn at the write gate (db.h).
  */
 static enum status touch(struct db *db, const struct sql *sql, int64_t id, int64_t now,
 			 int64_t behind)
 {
 	struct db_val args[2] = {db_int(id), db_int(now)};
-	if (db_kind(db) != DB_SQLITE)
+	if (db_kind(db) != DB_SQLITE || behind >= 300)
 		return db_exec(db, sql, args, 2, NULL);
 	bool began = false;
-	enum status st = ST_OK;
-	if (behind >= 300)
-		began = !(st = db_begin(db));
-	else
-		st = db_begin_if_free(db, &began);
+	enum status st = db_begin_if_free(db, &began);
 	if (st || !began)
 		return st;
 	if ((st = db_exec(db, sql, args, 2, NULL))) {
@@ -409,7 +404,7 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	enum session_state s = auth_session_state(created, seen, req->now, cfg->session_idle_s,
 						  cfg->session_absolute_s);
 	if (s != SESSION_LIVE || disabled) {
-		db_write1(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
+		db_exec(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
 		if (disabled)
 			return req_fail(req, ST_UNAUTHORIZED, "account_disabled",
 					"账号已停用，请联系系统管理员", NULL);

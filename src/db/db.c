@@ -57,6 +57,31 @@ bool db_broken(const struct db *db)
 	return db->broken;
 }
 
+static void gate_release(struct db *db)
+{
+	if (db->gate_held) {
+		db->gate_held = false;
+		pthread_mutex_unlock(db->write_gate);
+	}
+}
+
+/* Take the process's write gate for db: waiting as long as SQLite's busy_timeout would (10 s),
+ * or not at all. False when not taken (the message set when it waited in vain). */
+static bool gate_take(struct db *db, bool wait)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (!wait && pthread_mutex_trylock(db->write_gate) != 0)
+		return false;
+	if (wait && pthread_mutex_timedlock(db->write_gate, &until) != 0) {
+		db_set_errmsg(db, "the write lock stayed taken for 10 s");
+		return false;
+	}
+	db->gate_held = true;
+	return true;
+}
+
 struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_val *args,
 			size_t nargs)
 {
@@ -73,7 +98,17 @@ struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_va
 		db->failed.st = ST_OK;
 		return &db->failed;
 	}
-	return db->drv->query(db, sql, args, nargs);
+	struct db_res *r = db->drv->query(db, sql, args, nargs);
+	r->gated = false;
+	if (r->st == ST_OK && r != &db->failed && db->write_gate && !db->gate_held &&
+	    !db->tx_depth && db->drv->writes && db->drv->writes(r)) {
+		if (!gate_take(db, true)) {
+			r->st = ST_UNAVAILABLE;
+			return r;
+		}
+		r->gated = true;
+	}
+	return r;
 }
 
 bool db_next(struct db_res *r)
@@ -85,7 +120,12 @@ enum status db_done(struct db_res *r)
 {
 	if (r == &r->db->failed)
 		return r->st;
-	return r->db->drv->done(r);
+	struct db *db = r->db;
+	bool gated = r->gated; /* r may be freed by done() */
+	enum status st = db->drv->done(r);
+	if (gated)
+		gate_release(db);
+	return st;
 }
 
 int64_t db_changes(struct db_res *r)
@@ -163,17 +203,18 @@ static const struct sql SQL_WRITE_LOCK =
 static const struct sql SQL_COMMIT = SQL("COMMIT");
 static const struct sql SQL_ROLLBACK = SQL("ROLLBACK");
 
-static void gate_release(struct db *db)
-{
-	if (db->gate_held) {
-		db->gate_held = false;
-		pthread_mutex_unlock(db->write_gate);
-	}
-}
 
-/* BEGIN, the process's write gate (if any) held already. */
-static enum status begin_gated(struct db *db)
+/* BEGIN after the write gate (SQLite in a pool): waiting for it, or (wait false) only when it
+ * is free, else *began false and nothing done. */
+static enum status begin(struct db *db, bool wait, bool *began)
 {
+	*began = false;
+	if (db->tx_depth) {
+		db_set_errmsg(db, "nested transaction");
+		return ST_INTERNAL;
+	}
+	if (db->write_gate && !gate_take(db, wait))
+		return wait ? ST_UNAVAILABLE : ST_OK;
 	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
 	if (st) {
 		gate_release(db);
@@ -184,57 +225,19 @@ static enum status begin_gated(struct db *db)
 		db_rollback(db);
 		return st;
 	}
+	*began = true;
 	return ST_OK;
 }
 
 enum status db_begin(struct db *db)
 {
-	if (db->tx_depth) {
-		db_set_errmsg(db, "nested transaction");
-		return ST_INTERNAL;
-	}
-	if (db->write_gate) {
-		/* as long as SQLite's busy_timeout would have waited */
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 10;
-		if (pthread_mutex_timedlock(db->write_gate, &until) != 0) {
-			db_set_errmsg(db, "the write lock stayed taken for 10 s");
-			return ST_UNAVAILABLE;
-		}
-		db->gate_held = true;
-	}
-	return begin_gated(db);
-}
-
-enum status db_write1(struct db *db, const struct sql *sql, const struct db_val *args,
-		      size_t nargs, int64_t *changes)
-{
-	if (db->drv->kind != DB_SQLITE)
-		return db_exec(db, sql, args, nargs, changes);
-	enum status st = db_begin(db);
-	if (!st && (st = db_exec(db, sql, args, nargs, changes)))
-		db_rollback(db);
-	else if (!st)
-		st = db_commit(db);
-	return st;
+	bool began;
+	return begin(db, true, &began);
 }
 
 enum status db_begin_if_free(struct db *db, bool *began)
 {
-	*began = false;
-	if (db->tx_depth) {
-		db_set_errmsg(db, "nested transaction");
-		return ST_INTERNAL;
-	}
-	if (db->write_gate) {
-		if (pthread_mutex_trylock(db->write_gate) != 0)
-			return ST_OK; /* another connection of this process is writing */
-		db->gate_held = true;
-	}
-	enum status st = begin_gated(db);
-	*began = !st;
-	return st;
+	return begin(db, false, began);
 }
 
 static _Atomic uint64_t commit_generation;

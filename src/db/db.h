@@ -137,20 +137,16 @@ enum status db_int1(struct db *db, const struct sql *sql, const struct db_val *a
  * lock (the same for every server on the database), waiting at most 10 s like SQLite's
  * busy_timeout (then ST_UNAVAILABLE). READ COMMITTED, not REPEATABLE READ: a statement sees
  * what committed before it started, so a read after a lock (the audit chain's head) is
- * current. Statements outside a transaction (a job claim) are each atomic
- * and do not wait for the write lock. db_rollback() is safe to call on every error path. */
+ * current. A statement outside a transaction is atomic on its own; on SQLite one that writes
+ * (a job claim, a session touch) waits for the process's writers at the same gate as
+ * db_begin() until db_done(), not in SQLite's busy handler beside them (which sleeps up to
+ * 100 ms between tries and, under a steady stream of commits, can wait for seconds).
+ * db_rollback() is safe to call on every error path. */
 enum status db_begin(struct db *db);
 /* db_begin(), unless (SQLite) another connection of this process is writing: then *began is
- * false and nothing is done. For a write that may wait for a later request (a session touch):
- * an autocommit write on SQLite meets the writers' lock in SQLite's busy handler, which sleeps
- * up to 100 ms between tries and under a steady stream of commits can wait for seconds. */
+ * false and nothing is done. For a write that can as well wait for a later request. */
 enum status db_begin_if_free(struct db *db, bool *began);
 enum status db_commit(struct db *db);
-/* One write statement on its own, outside any transaction: on SQLite in a transaction of its
- * own, so it waits for the process's writers at the write gate (db_begin) rather than in SQLite's
- * busy handler beside them; on PostgreSQL as one statement, which waits only for its rows. */
-enum status db_write1(struct db *db, const struct sql *sql, const struct db_val *args,
-		      size_t nargs, int64_t *changes);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
 /* How many write transactions this process has committed: a cache of what the database says

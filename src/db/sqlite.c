@@ -226,6 +226,11 @@ static bool sq_next(struct db_res *r)
 	return false;
 }
 
+static bool sq_writes(struct db_res *r)
+{
+	return !sqlite3_stmt_readonly(((struct sq_stmt *)r)->stmt);
+}
+
 static enum status sq_done(struct db_res *r)
 {
 	struct sq_stmt *s = (struct sq_stmt *)r;
@@ -501,4 +506,5 @@ const struct db_driver db_sqlite_driver = {
 	.col_type = sq_col_type,
 	.exec_script = sq_exec_script,
 	.backup = sq_backup,
+	.writes = sq_writes,
 };

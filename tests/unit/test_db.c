@@ -794,10 +794,11 @@ static void backup_copy_opens(void **state)
 	assert_int_equal(access(bad, F_OK), -1);
 }
 
-/* A pool's connections share the write gate: db_begin_if_free() begins when no other
- * connection writes, and does nothing (no BEGIN, no wait) while one does; each pool connection
- * gets the pool's page cache share. */
-static void begin_if_free_skips_while_another_writes(void **state)
+/* A pool's connections share the write gate: a transaction holds it, and so does a write
+ * statement outside one until db_done() (a read does not); db_begin_if_free() begins only when
+ * it is free, and otherwise does nothing, without waiting. Each pool connection gets the pool's
+ * page-cache share. */
+static void write_gate_shared(void **state)
 {
 	(void)state;
 	struct db_pool *pool;
@@ -821,6 +822,22 @@ static void begin_if_free_skips_while_another_writes(void **state)
 	assert_true(db_in_tx(b));
 	assert_int_equal(db_begin_if_free(b, &began), ST_INTERNAL); /* nested */
 	assert_int_equal(db_commit(b), ST_OK);
+
+	static const struct sql Q_MAKE = SQL("CREATE TABLE IF NOT EXISTS gate (x)");
+	static const struct sql Q_WRITE = SQL("INSERT INTO gate (x) VALUES (1) RETURNING x");
+	static const struct sql Q_READ = SQL("SELECT count(*) FROM gate");
+	assert_int_equal(db_exec(a, &Q_MAKE, DB_NOARGS, NULL), ST_OK);
+	struct db_res *w = db_query(b, &Q_WRITE, DB_NOARGS);
+	assert_true(db_next(w)); /* open: the gate is b's */
+	assert_int_equal(db_begin_if_free(a, &began), ST_OK);
+	assert_false(began);
+	assert_int_equal(db_done(w), ST_OK);
+	struct db_res *rd = db_query(b, &Q_READ, DB_NOARGS);
+	assert_true(db_next(rd)); /* a read holds nothing */
+	assert_int_equal(db_begin_if_free(a, &began), ST_OK);
+	assert_true(began);
+	db_rollback(a);
+	assert_int_equal(db_done(rd), ST_OK);
 	db_pool_put(pool, a);
 	db_pool_put(pool, b);
 	db_pool_free(pool);
@@ -830,7 +847,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(open_and_kind),
-		TEST(begin_if_free_skips_while_another_writes),
+		TEST(write_gate_shared),
 		TEST(parameters_bound_by_number),
 		TEST(parameters_malformed_or_missing),
 		TEST(values_round_trip),

@@ -627,7 +627,7 @@ static enum status deliver_due(struct app *app, struct db *db, int64_t now)
 				sig);
 			int code = http_post(&u, head, items[i].body, len, err, sizeof(err));
 			if (code >= 200 && code < 300) {
-				st = db_write1(
+				st = db_exec(
 					db, &SQL_OUTBOX_DONE,
 					DB_ARGS(db_int(items[i].id), db_int(code), db_int(now)),
 					NULL);
@@ -639,7 +639,7 @@ static enum status deliver_due(struct app *app, struct db *db, int64_t now)
 						 code);
 				log_warnx("webhook delivery %lld attempt %d failed: %s",
 					  (long long)items[i].id, attempt, err);
-				st = db_write1(db, &SQL_OUTBOX_RETRY,
+				st = db_exec(db, &SQL_OUTBOX_RETRY,
 					     DB_ARGS(db_int(items[i].id),
 						     db_text(give_up ? "failed" : "pending"),
 						     code > 0 ? db_int(code) : db_null(),

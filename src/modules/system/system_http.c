@@ -73,38 +73,25 @@ enum status system_job_claim(struct db *db, const char *name, const char *instan
 			     int lease_s, bool *claimed)
 {
 	*claimed = false;
-	enum status st = db_write1(db, &SQL_JOB_ENSURE, DB_ARGS(db_text(name)), NULL);
+	enum status st = db_exec(db, &SQL_JOB_ENSURE, DB_ARGS(db_text(name)), NULL);
 	if (st)
-		return st;
-	/* SQLite: in a transaction, through the write gate (db_write1) */
-	bool tx = db_kind(db) == DB_SQLITE;
-	if (tx && (st = db_begin(db)))
 		return st;
 	struct db_res *r = db_query(db, &SQL_JOB_CLAIM,
 				    DB_ARGS(db_text(name), db_text(instance), db_int(now),
 					    db_int(lease_s)));
 	*claimed = db_next(r);
-	while (*claimed && db_next(r))
-		;
-	st = db_done(r);
-	if (tx && st)
-		db_rollback(db);
-	else if (tx)
-		st = db_commit(db);
-	if (st)
-		*claimed = false;
-	return st;
+	return db_done(r);
 }
 
 enum status system_job_finish(struct db *db, const char *name, const char *instance, int64_t now,
 			      int64_t next_at, bool ok)
 {
-	enum status st = db_write1(db, &SQL_JOB_FINISH,
+	enum status st = db_exec(db, &SQL_JOB_FINISH,
 				 DB_ARGS(db_text(name), db_text(instance), db_int(now),
 					 db_int(next_at), db_text(ok ? "ok" : "failed")),
 				 NULL);
 	if (!st)
-		st = db_write1(db, &SQL_JOB_RUN_LOG,
+		st = db_exec(db, &SQL_JOB_RUN_LOG,
 			     DB_ARGS(db_text(name), db_text(instance), db_int(now), db_int(ok)),
 			     NULL);
 	return st;
