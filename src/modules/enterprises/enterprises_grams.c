@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/str.h"
 #include "modules/enterprises/enterprises_grams.h"
 
 /*
@@ -39,24 +40,16 @@ struct grams {
 	size_t blob_len;
 };
 
-/* The length of the character at p (< end), or 0 when it is not well-formed UTF-8 or NUL. */
-static size_t char_len(const unsigned char *p, const unsigned char *end)
+/* The length of the character that starts with byte c, in text utf8_valid() accepted. */
+static size_t char_len(unsigned char c)
 {
-	size_t len = 0;
-	if (p[0] && p[0] < 0x80)
-		len = 1;
-	else if ((p[0] & 0xe0) == 0xc0)
-		len = 2;
-	else if ((p[0] & 0xf0) == 0xe0)
-		len = 3;
-	else if ((p[0] & 0xf8) == 0xf0)
-		len = 4;
-	if (!len || (size_t)(end - p) < len)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* UTF-8 without NUL: what the lists can be built on and a term looked up by. */
+static bool text_ok(const char *p, size_t n)
+{
+	return utf8_valid(p, n) && !memchr(p, 0, n);
 }
 
 static uint64_t gram_key(const unsigned char *p, size_t len)
@@ -147,12 +140,10 @@ static bool grams_pass(struct grams *g, const char *text, const uint32_t *off, u
 		const unsigned char *p = (const unsigned char *)text + off[r],
 				    *end = (const unsigned char *)text + off[r + 1] - 1;
 		while (p < end) {
-			size_t a = char_len(p, end), b = a && p + a < end ? char_len(p + a, end) : 1;
-			if (!a || !b)
-				return false;
+			size_t a = char_len(p[0]);
 			if (a > 1 && !gram_add(g, gram_key(p, a), r, list))
 				return false;
-			if (p + a < end && !gram_add(g, gram_key(p, a + b), r, list))
+			if (p + a < end && !gram_add(g, gram_key(p, a + char_len(p[a])), r, list))
 				return false;
 			p += a;
 		}
@@ -165,6 +156,9 @@ struct grams *grams_build(const char *text, const uint32_t *off, uint32_t n)
 	struct grams *g = calloc(1, sizeof(*g));
 	if (!g)
 		return NULL;
+	for (uint32_t r = 0; r < n; r++)
+		if (!text_ok(text + off[r], off[r + 1] - off[r] - 1))
+			goto fail;
 	g->nslots = 1024;
 	if (!(g->slots = calloc(g->nslots, sizeof(*g->slots))) ||
 	    !grams_pass(g, text, off, n, false))
@@ -207,14 +201,12 @@ size_t grams_bytes(const struct grams *g)
 bool grams_rows(const struct grams *g, const char *term, size_t m, struct gram_iter *it)
 {
 	*it = (struct gram_iter){NULL, NULL, 0, false};
-	if (!g)
+	if (!g || !m || !text_ok(term, m))
 		return false;
 	const unsigned char *p = (const unsigned char *)term, *end = p + m;
 	const struct gram *best = NULL;
 	bool absent = false;
-	size_t a = m ? char_len(p, end) : 0;
-	if (!a)
-		return false;
+	size_t a = char_len(p[0]);
 	if (a == m) { /* one character: its own list, when beyond ASCII */
 		const struct gram *e = a > 1 ? gram_find(g, gram_key(p, a)) : NULL;
 		if (a == 1 || (e && e->off == UNLISTED))
@@ -223,9 +215,7 @@ bool grams_rows(const struct grams *g, const char *term, size_t m, struct gram_i
 		absent = !e;
 	}
 	while (p + a < end) {
-		size_t b = char_len(p + a, end);
-		if (!b)
-			return false;
+		size_t b = char_len(p[a]);
 		const struct gram *e = gram_find(g, gram_key(p, a + b));
 		if (!e)
 			absent = true; /* no row holds this pair */
