@@ -10,7 +10,8 @@
  */
 void heap_setup(void);
 
-/* Give the free pages of every heap back to the system: after a large build is freed. */
+/* Give the free pages of every heap back to the system (the server's main thread, once a
+ * second). */
 void heap_trim(void);
 
 #endif

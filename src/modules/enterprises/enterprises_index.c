@@ -9,7 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-#include "lib/heap.h"
 #include "lib/log.h"
 #include "modules/enterprises/enterprises_grams.h"
 #include "modules/enterprises/enterprises_index.h"
@@ -55,7 +54,6 @@ struct ent_index {
 	uint32_t *text_off;  /* n + 1 */
 	uint32_t *text_place; /* the row of each text */
 	struct grams *grams; /* which rows hold each pair of characters; NULL: read every text */
-	long grams_ms;       /* how long they took to build */
 	uint32_t *tag_off;  /* n + 1 */
 	int64_t *tag_ids;
 	struct idrow *byid; /* (id, row) by id */
@@ -468,11 +466,7 @@ static enum status index_build(struct db *db, const char *token, int64_t version
 	text.p = off.p = NULL;
 	for (size_t i = 0; i < text.len; i++)
 		ix->freq[(unsigned char)ix->text[i]]++;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ix->grams = grams_build(ix->text, ix->text_off, ix->n); /* NULL: searches read every text */
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ix->grams_ms = ms_between(&t0, &t1);
 	free(orgs.p);
 	orgs.p = oid;
 
@@ -664,10 +658,10 @@ static enum status index_get(struct db *db, struct ent_index **out)
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (!st)
 			log_info("enterprises: registry copy %lld built in %ld ms: %u rows, %zu KB of "
-				 "text, %zu KB of pair lists (%ld ms)%s",
+				 "text, %zu KB of gram lists%s",
 				 (long long)version, ms_between(&t0, &t1), ix->n,
 				 (size_t)ix->text_off[ix->n] / 1024, grams_bytes(ix->grams) / 1024,
-				 ix->grams_ms, ix->grams ? "" : ", none: searches read every text");
+				 ix->grams ? "" : " (none: searches read every text)");
 	}
 	if (st == ST_TOO_LARGE && cache.big_version != version) {
 		snprintf(cache.big_token, sizeof(cache.big_token), "%s", token);
@@ -682,7 +676,6 @@ static enum status index_get(struct db *db, struct ent_index **out)
 		pthread_mutex_unlock(&cache.mu);
 		if (last)
 			index_free(old);
-		heap_trim(); /* the build's scratch, and the old copy when no request holds it */
 		*out = ix;
 	}
 	pthread_mutex_unlock(&cache.build);
