@@ -118,7 +118,7 @@ test('backup OUT.db: a copy that opens and passes integrity_check; never over an
 	assert.match(noArg.stderr, /backup needs exactly one argument: the output file/);
 });
 
-test('upkeep merges the appeal search index beside a running server; searches answer the same; a second run has nothing to do', { skip: sqliteOnly }, async () => {
+test('upkeep: a daily job, and a command that merges the appeal search index beside a running server; searches answer the same; a second run has nothing to do', { skip: sqliteOnly }, async () => {
 	const leader = await srv.login('leader');
 	const searches = ['用电', '融资', '数字化车间', '链'];
 	const answers = async () => {
@@ -130,6 +130,11 @@ test('upkeep merges the appeal search index beside a running server; searches an
 		}
 		return out;
 	};
+	// the server runs the same as a daily job, once at start
+	const ran = "SELECT COUNT(*) FROM job_runs WHERE name = 'appeals_search_upkeep' AND ok = 1;";
+	for (let i = 0; i < 50 && Number(sqlite(srv.db, ran)) === 0; i++)
+		await new Promise((r) => setTimeout(r, 100));
+	assert.equal(Number(sqlite(srv.db, ran)), 1, 'the daily upkeep job ran once');
 	const before = await answers();
 	assert.ok(before.some((a) => JSON.parse(a).items.length > 0), 'the demo has appeals these find');
 	// three more segments, one per transaction (rowids no appeal has: no search shows them)

@@ -260,6 +260,7 @@ enum status appeals_search_upkeep_job(struct app *app, struct db *db, int64_t no
 	(void)app;
 	(void)now;
 	int steps = 0;
+	/* at most about 1,000,000 pages of writing a day; 18,000 for 1,000,000 appeals */
 	enum status st = appeals_search_upkeep(db, 2000, &steps);
 	if (steps)
 		log_info("appeals: search index merged in %d steps", steps);
