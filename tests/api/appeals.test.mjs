@@ -459,6 +459,17 @@ test('the queue: filters, sorts, capped counts, search over 2- and 3-character C
 	r = await q(c.dispatcher, 'q=' + encodeURIComponent('反斜杠'));
 	assert.equal(r.json.items.find((x) => x.id === odd.id).title, '含"引号"\\反斜杠\t制表和</script>的标题');
 	assert.equal((await c.dispatcher.get('/api/v1/appeals/work')).json.items.find((x) => x.id === odd.id).title, odd.title);
+	// a search's first page counts its own hits (to the cap); a later page asks a count
+	// statement: both say the same, and the first page holds no more than its size
+	for (const term of ['数字化', '企业', '冷链']) {
+		const page = (n) => c.dispatcher.get(`/api/v1/appeals?q=${encodeURIComponent(term)}&page_size=1&page=${n}`);
+		const [one, two] = [(await page(1)).json, (await page(2)).json];
+		assert.equal(one.items.length, Math.min(1, one.total), term);
+		assert.deepEqual([one.total, one.total_exact], [two.total, two.total_exact], term);
+		const all = (await q(c.dispatcher, 'q=' + encodeURIComponent(term))).json;
+		if (all.total_exact)
+			assert.equal(all.items.length, one.total, term);
+	}
 	// counts are exact here, and say so
 	r = await c.dispatcher.get('/api/v1/appeals?page_size=1');
 	assert.equal(r.json.total_exact, true);
