@@ -124,7 +124,8 @@ fi
 start_server() {
 	PORT=$(free_port)
 	alog=--no-access-log
-	[ "${BENCH_ACCESS_LOG:-}" = 1 ] && alog=--no-jobs # the access log, to set the server's own times beside wrk's
+	[ "${BENCH_ACCESS_LOG:-}" = 1 ] && alog= # the access log, to set the server's own times beside wrk's
+	# shellcheck disable=SC2086 # $alog: one option or none
 	env "$@" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" $alog --no-jobs \
 		--threads "$THREADS" --login-rate 1000000/1 >"$WORK/out" 2>"$WORK/err" &
 	SERVER_PID=$!
