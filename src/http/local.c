@@ -1,6 +1,5 @@
 /* local.c: a whole request in-process (see local.h): parse the target, headers and cookies into
  * the request's arena, then run the one dispatcher. */
-#include <sodium.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,9 +161,7 @@ enum status http_local(struct app *app, const struct local_request *in, struct l
 	arena_init(&req->arena, 16384, 64u << 20);
 	req->resp_fd = -1;
 	req->now = app_now(app);
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(req->id, sizeof(req->id), rnd, sizeof(rnd));
+	req_new_id(req);
 	snprintf(req->ip, sizeof(req->ip), "%s", in->ip ? in->ip : "127.0.0.1");
 	str_init(&req->body, 0);
 

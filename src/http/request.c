@@ -1,5 +1,9 @@
 /* request.c: reading a request (headers, query, params, JSON body) and writing its answer. */
 #include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <strings.h>
 #include <time.h>
 
@@ -8,6 +12,34 @@
 #include "lib/xlsx.h"
 #include "lib/fault.h"
 #include "lib/log.h"
+
+static _Atomic uint64_t next_id;
+static pthread_once_t next_id_once = PTHREAD_ONCE_INIT;
+
+static void next_id_seed(void)
+{
+	uint64_t seed;
+	randombytes_buf(&seed, sizeof(seed));
+	atomic_store(&next_id, seed);
+}
+
+/*
+ * A counter from a random start, mixed by a bijection (so the ids of consecutive requests do
+ * not look consecutive, and no two are equal before 2^64 requests). Eight random bytes at every
+ * request were a system call each, 3 % of the CPU of a trivial request.
+ */
+void req_new_id(struct request *req)
+{
+	static const char hex[] = "0123456789abcdef";
+	pthread_once(&next_id_once, next_id_seed);
+	uint64_t z = atomic_fetch_add(&next_id, 1);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	z ^= z >> 31;
+	for (int i = 15; i >= 0; i--, z >>= 4)
+		req->id[i] = hex[z & 15];
+	req->id[16] = '\0';
+}
 
 const char *req_header(struct request *req, const char *name)
 {

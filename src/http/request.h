@@ -79,6 +79,10 @@ struct request {
 	bool slow_done; /* answered there; its connection resumed to send it */
 };
 
+/* A new request's id (16 hex digits) into req->id: unique within this process, and unlikely
+ * to meet another process's. */
+void req_new_id(struct request *req);
+
 /* ---- reading ---- */
 
 /* A request header, or NULL. */

@@ -3,7 +3,6 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <netinet/in.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -94,9 +93,7 @@ static struct request *request_new(struct app *app, struct MHD_Connection *conn,
 	req->resp_fd = -1;
 	req->now = app_now(app);
 	req->start_ns = mono_ns();
-	unsigned char rnd[8];
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(req->id, sizeof(req->id), rnd, sizeof(rnd));
+	req_new_id(req);
 	str_init(&req->body, 0);
 	peer_address(req);
 	return req;
