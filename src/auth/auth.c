@@ -2,7 +2,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <time.h>
 
@@ -88,9 +92,12 @@ enum status auth_init(struct app *app)
 
 static void role_cache_clear(void);
 
+static void session_cache_clear(void);
+
 void auth_release(void)
 {
 	role_cache_clear();
+	session_cache_clear();
 }
 
 /* ---- tokens -------------------------------------------------------------------------------- */
@@ -237,7 +244,8 @@ struct role_copy {
 };
 
 static struct role_copy role_cache[ROLE_CACHE_SLOTS];
-static pthread_mutex_t role_locks[16] = {
+/* the locks of both copies below (the roles here, the sessions further on): slot i takes i % 16 */
+static pthread_mutex_t cache_locks[16] = {
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
 	PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
@@ -256,7 +264,7 @@ static size_t role_slot(int64_t user_id)
 static bool role_cache_get(struct request *req, struct principal *u)
 {
 	size_t i = role_slot(u->user_id);
-	pthread_mutex_t *lock = &role_locks[i % 16];
+	pthread_mutex_t *lock = &cache_locks[i % 16];
 	struct role_copy *c = &role_cache[i];
 	bool hit = false;
 	pthread_mutex_lock(lock);
@@ -313,7 +321,7 @@ static void role_cache_put(const struct principal *u, struct db_copy_stamp stamp
 		at += n;
 	}
 	size_t i = role_slot(u->user_id);
-	pthread_mutex_t *lock = &role_locks[i % 16];
+	pthread_mutex_t *lock = &cache_locks[i % 16];
 	struct role_copy *c = &role_cache[i];
 	pthread_mutex_lock(lock);
 	char *old = c->blob;
@@ -325,10 +333,130 @@ static void role_cache_put(const struct principal *u, struct db_copy_stamp stamp
 static void role_cache_clear(void)
 {
 	for (size_t i = 0; i < ROLE_CACHE_SLOTS; i++) {
-		pthread_mutex_lock(&role_locks[i % 16]);
+		pthread_mutex_lock(&cache_locks[i % 16]);
 		free(role_cache[i].blob);
 		role_cache[i] = (struct role_copy){ 0 };
-		pthread_mutex_unlock(&role_locks[i % 16]);
+		pthread_mutex_unlock(&cache_locks[i % 16]);
+	}
+}
+
+/* ---- the session row, cached ---------------------------------------------------------------
+ *
+ * The session's own row (with its user and org) was the other half of a trivial request: a
+ * statement, and a read transaction with its file locks. It is kept per token under the same
+ * rules as the roles above: used while nothing has committed in this process since it was read
+ * (a logout, a password change, a disabled account or a renamed org shows at once) and for at
+ * most SESSION_CACHE_TTL_MS (a session ended by another process sharing the database, such as
+ * `tiejian user`, ends within that time). The idle and absolute clocks are checked at every
+ * request against the times read. */
+
+#define SESSION_CACHE_SLOTS  1024
+#define SESSION_CACHE_TTL_MS 2000
+#define NO_STRING	     UINT32_MAX
+
+/* The principal's strings a session row fills, in the blob's order. */
+static const size_t session_strings[] = {
+	offsetof(struct principal, username),	     offsetof(struct principal, display_name),
+	offsetof(struct principal, org_code),	     offsetof(struct principal, org_name),
+	offsetof(struct principal, org_kind),	     offsetof(struct principal, org_path),
+	offsetof(struct principal, org_region_code), offsetof(struct principal, enterprise_name),
+	offsetof(struct principal, csrf_token),
+};
+#define NSESSION_STRINGS (sizeof(session_strings) / sizeof(session_strings[0]))
+
+static const char **string_field(struct principal *u, size_t k)
+{
+	return (const char **)(void *)((char *)u + session_strings[k]);
+}
+
+struct session_copy {
+	char hash[65]; /* "": empty */
+	struct db_copy_stamp stamp;
+	struct principal sample; /* the numbers and flags of the row; no roles */
+	bool disabled;
+	int64_t created, seen;
+	uint32_t off[NSESSION_STRINGS]; /* into blob, or NO_STRING for NULL */
+	char *blob;			/* malloc'd */
+	size_t blob_len;
+};
+
+static struct session_copy session_cache[SESSION_CACHE_SLOTS];
+
+static size_t session_slot(const char *hash)
+{
+	uint64_t h = 0;
+	memcpy(&h, hash, sizeof(h)); /* hex of a keyed hash: already uniform */
+	return (size_t)(h * 0x9E3779B97F4A7C15u >> 54) % SESSION_CACHE_SLOTS;
+}
+
+/* The row of the session whose token hashes to hash, into the request's arena. NULL: not
+ * there or no longer current. */
+static struct principal *session_cache_get(struct request *req, const char *hash, bool *disabled,
+					   int64_t *created, int64_t *seen)
+{
+	size_t i = session_slot(hash);
+	struct session_copy *c = &session_cache[i];
+	struct principal *u = NULL;
+	pthread_mutex_lock(&cache_locks[i % 16]);
+	if (strcmp(c->hash, hash) == 0 && db_copy_current(c->stamp, SESSION_CACHE_TTL_MS)) {
+		u = arena_alloc(&req->arena, sizeof(*u));
+		char *blob = arena_alloc(&req->arena, c->blob_len);
+		if (u && blob) {
+			*u = c->sample;
+			memcpy(blob, c->blob, c->blob_len);
+			for (size_t k = 0; k < NSESSION_STRINGS; k++)
+				*string_field(u, k) = c->off[k] == NO_STRING ? NULL : blob + c->off[k];
+			*disabled = c->disabled;
+			*created = c->created;
+			*seen = c->seen;
+		} else {
+			u = NULL;
+		}
+	}
+	pthread_mutex_unlock(&cache_locks[i % 16]);
+	return u;
+}
+
+/* Keep the row as read after stamp; one that cannot be copied is simply not kept. */
+static void session_cache_put(const char *hash, struct principal *u, bool disabled,
+			      int64_t created, int64_t seen, struct db_copy_stamp stamp)
+{
+	struct session_copy c = { .stamp = stamp, .disabled = disabled, .created = created,
+				  .seen = seen };
+	snprintf(c.hash, sizeof(c.hash), "%s", hash);
+	c.sample.user_id = u->user_id;
+	c.sample.org_id = u->org_id;
+	c.sample.enterprise_id = u->enterprise_id;
+	c.sample.must_change_password = u->must_change_password;
+	c.sample.last_login_at = u->last_login_at;
+	c.sample.session_id = u->session_id;
+	for (size_t k = 0; k < NSESSION_STRINGS; k++) {
+		const char *v = *string_field(u, k);
+		c.off[k] = v ? (uint32_t)c.blob_len : NO_STRING;
+		c.blob_len += v ? strlen(v) + 1 : 0;
+	}
+	if (!(c.blob = malloc(c.blob_len ? c.blob_len : 1)))
+		return;
+	for (size_t k = 0; k < NSESSION_STRINGS; k++) {
+		const char *v = *string_field(u, k);
+		if (v)
+			memcpy(c.blob + c.off[k], v, strlen(v) + 1);
+	}
+	size_t i = session_slot(hash);
+	pthread_mutex_lock(&cache_locks[i % 16]);
+	char *old = session_cache[i].blob;
+	session_cache[i] = c;
+	pthread_mutex_unlock(&cache_locks[i % 16]);
+	free(old);
+}
+
+static void session_cache_clear(void)
+{
+	for (size_t i = 0; i < SESSION_CACHE_SLOTS; i++) {
+		pthread_mutex_lock(&cache_locks[i % 16]);
+		free(session_cache[i].blob);
+		session_cache[i] = (struct session_copy){ 0 };
+		pthread_mutex_unlock(&cache_locks[i % 16]);
 	}
 }
 
@@ -389,24 +517,28 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 {
 	char hash[65];
 	auth_token_hash(token, hash, sizeof(hash));
-	struct db_res *r = db_query(db, &SQL_SESSION_LOOKUP, DB_ARGS(db_text(hash)));
-	struct principal *u = NULL;
 	bool disabled = false;
 	int64_t created = 0, seen = 0;
-	if (db_next(r)) {
-		u = principal_from_row(req, r, &disabled);
-		if (u) {
-			u->session_id = db_col_int(r, 14);
-			u->csrf_token = dup_col(req, r, 15);
-			created = db_col_int(r, 16);
-			seen = db_col_int(r, 17);
+	enum status st;
+	struct principal *u = session_cache_get(req, hash, &disabled, &created, &seen);
+	if (!u) {
+		struct db_copy_stamp stamp = db_copy_stamp();
+		struct db_res *r = db_query(db, &SQL_SESSION_LOOKUP, DB_ARGS(db_text(hash)));
+		if (db_next(r)) {
+			u = principal_from_row(req, r, &disabled);
+			if (u) {
+				u->session_id = db_col_int(r, 14);
+				u->csrf_token = dup_col(req, r, 15);
+				created = db_col_int(r, 16);
+				seen = db_col_int(r, 17);
+			}
 		}
+		if ((st = db_done(r)))
+			return st;
+		if (!u)
+			return expired(req, "登录已失效，请重新登录");
+		session_cache_put(hash, u, disabled, created, seen, stamp);
 	}
-	enum status st = db_done(r);
-	if (st)
-		return st;
-	if (!u)
-		return expired(req, "登录已失效，请重新登录");
 	const struct config *cfg = req->app->cfg;
 	enum session_state s = auth_session_state(created, seen, req->now, cfg->session_idle_s,
 						  cfg->session_absolute_s);

@@ -57,6 +57,9 @@ bool db_broken(const struct db *db)
 	return db->broken;
 }
 
+/* bumped at every commit of this process: what db_copy_current() compares */
+static _Atomic uint64_t commit_generation;
+
 static void gate_release(struct db *db)
 {
 	if (db->gate_held) {
@@ -123,8 +126,10 @@ enum status db_done(struct db_res *r)
 	struct db *db = r->db;
 	bool gated = r->gated; /* r may be freed by done() */
 	enum status st = db->drv->done(r);
-	if (gated)
+	if (gated) { /* a write outside a transaction is a commit of its own */
+		atomic_fetch_add(&commit_generation, 1);
 		gate_release(db);
+	}
 	return st;
 }
 
@@ -239,8 +244,6 @@ enum status db_begin_if_free(struct db *db, bool *began)
 {
 	return begin(db, false, began);
 }
-
-static _Atomic uint64_t commit_generation;
 
 uint64_t db_commit_generation(void)
 {

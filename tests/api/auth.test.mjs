@@ -184,6 +184,8 @@ test('the password policy refuses weak passwords with field new_password', async
 test('changing the password ends the other sessions of the user, not this one', async () => {
 	const a = await srv.login('handler');
 	const b = await srv.login('handler');
+	// b's session has been read (and is kept by the server): the change must still end it
+	assert.equal((await b.get('/api/v1/me')).status, 200);
 	const r = await a.post('/api/v1/me/password', { old_password: DEMO_PASSWORD, new_password: 'Handle#2027x' });
 	assert.equal(r.status, 204, r.text);
 	assert.equal((await a.get('/api/v1/me')).status, 200);

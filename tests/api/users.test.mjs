@@ -126,6 +126,8 @@ test('disable: the account is logged out everywhere and cannot log in; the admin
 	const s = await srv.login('supervisor');
 	const t = await s.post('/api/v1/me/tokens', { name: 'bot' });
 	const uid = s.user.id;
+	// the session has been read (and is kept by the server): disabling must still end it
+	assert.equal((await s.get('/api/v1/me')).status, 200);
 	const r = await admin.patch(`/api/v1/users/${uid}`, { status: 'disabled' });
 	assert.equal(r.status, 200, r.text);
 	assert.equal(r.json.status, 'disabled');
