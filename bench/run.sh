@@ -13,8 +13,8 @@
 #
 # Environment: BENCH_DURATION (seconds per wrk run, default 10), BENCH_CONNECTIONS (default 16),
 # BENCH_THREADS (wrk threads, default 2), BENCH_SERVER_THREADS (tiejian --threads, default
-# BENCH_CONNECTIONS: a filing waiting for its commit holds its thread, and filings waiting
-# together share one commit), BENCH_FLOOD_CONNECTIONS (login flood, default 20),
+# tiejian's own: one per core; filings wait for their commit on the write lane's threads,
+# whatever it is), BENCH_FLOOD_CONNECTIONS (login flood, default 20),
 # BENCH_FLOOD_ME_CONNECTIONS (the /me run beside it, default 4), BENCH_CEILING_DURATION
 # (seconds per ceiling loop, default 3), BENCH_ENTERPRISES / BENCH_USERS / BENCH_APPEALS /
 # BENCH_SEED (default 100000 / 10000 / 1000000 / 1), BENCH_SMALL=1 (5000 / 1000 / 20000,
@@ -125,9 +125,11 @@ start_server() {
 	PORT=$(free_port)
 	alog=--no-access-log
 	[ "${BENCH_ACCESS_LOG:-}" = 1 ] && alog= # the access log, to set the server's own times beside wrk's
-	# shellcheck disable=SC2086 # $alog: one option or none
-	env "$@" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" $alog --no-jobs \
-		--threads "$THREADS" --login-rate 1000000/1 >"$WORK/out" 2>"$WORK/err" &
+	threads=
+	[ -n "$THREADS" ] && threads="--threads $THREADS"
+	# shellcheck disable=SC2086 # $alog, $threads: an option (with its value) or nothing
+	env "$@" "$BIN" serve --db "$DB" --listen "127.0.0.1:$PORT" $alog --no-jobs $threads \
+		--login-rate 1000000/1 >"$WORK/out" 2>"$WORK/err" &
 	SERVER_PID=$!
 	i=0
 	until grep -q "listening on" "$WORK/out" 2>/dev/null; do
@@ -261,7 +263,7 @@ kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
 NGINX_PID=
 NGINX_RPS=$(rps nginx)
 
-THREADS=${BENCH_SERVER_THREADS:-$CONN}
+THREADS=${BENCH_SERVER_THREADS:-}
 start_server
 # shellcheck disable=SC2046 # "COOKIE CSRF": two words
 set -- $(login leader)
@@ -376,7 +378,7 @@ TABLE="$OUT/latest.md"
 		printf "| tiejian peak RSS (VmHWM), whole run | | | | %.0f MB | | | %s | %s |\n", mb, (pg == "postgres" ? "—" : "< 150 MB"), met
 	}'
 	echo
-	echo "$DBNAME; $E enterprises, $U users, $A appeals (seed $SEED); wrk $WT threads, $CONN connections, ${DUR} s a path; tiejian --threads $THREADS; ceilings: one thread, ${CEIL_DUR} s each."
+	echo "$DBNAME; $E enterprises, $U users, $A appeals (seed $SEED); wrk $WT threads, $CONN connections, ${DUR} s a path; tiejian --threads ${THREADS:-$(nproc) (one per core, its default)}; ceilings: one thread, ${CEIL_DUR} s each."
 	echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
 } >"$TABLE"
 echo

@@ -7,6 +7,7 @@
 #include "app/module.h"
 #include "auth/auth.h"
 #include "http/metrics.h"
+#include "http/server.h"
 #include "lib/log.h"
 
 int64_t app_now(struct app *app)
@@ -54,8 +55,10 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 	app->pwhash_slots = gate;
 
 	char err[256];
-	enum status st = db_pool_new(cfg->db_url, serving ? threads + 3 : 2, &app->pool, err,
-				     sizeof(err));
+	/* a connection for each request thread and each thread of the write lane (server.h),
+	 * and a few for the slow lane and the jobs */
+	enum status st = db_pool_new(cfg->db_url, serving ? threads + SERVER_WRITE_THREADS + 3 : 2,
+				     &app->pool, err, sizeof(err));
 	if (st) {
 		log_error("%s", err);
 		return st;

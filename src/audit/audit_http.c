@@ -154,7 +154,7 @@ static enum status audit_export(struct request *req)
 
 static const struct route audit_routes[] = {
 	{"GET", "/api/v1/audit", audit_list, PERM_AUDIT_READ, 0},
-	{"GET", "/api/v1/audit/export", audit_export, PERM_AUDIT_READ, 0},
+	{"GET", "/api/v1/audit/export", audit_export, PERM_AUDIT_READ, ROUTE_LONG},
 };
 
 const struct module audit_module = {

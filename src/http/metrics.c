@@ -173,6 +173,15 @@ void metrics_render(struct metrics *m, struct app *app, struct str *out)
 		    "# TYPE tiejian_slow_lane_requests_total counter\n"
 		    "tiejian_slow_lane_requests_total %ld\n",
 		    waiting, run);
+	server_write_stats(&waiting, &run);
+	str_appendf(out,
+		    "# HELP tiejian_write_lane_waiting Writes and exports waiting for the write lane.\n"
+		    "# TYPE tiejian_write_lane_waiting gauge\n"
+		    "tiejian_write_lane_waiting %ld\n"
+		    "# HELP tiejian_write_lane_requests_total Requests answered on the write lane.\n"
+		    "# TYPE tiejian_write_lane_requests_total counter\n"
+		    "tiejian_write_lane_requests_total %ld\n",
+		    waiting, run);
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->metrics)
 			app_modules[i]->metrics(out);

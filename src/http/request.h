@@ -74,9 +74,9 @@ struct request {
 	const char *err_field;
 	json_t *err_extra; /* extra members of the error object, owned */
 
-	/* the slow lane (server.c) */
-	struct request *slow_next;
-	bool slow_done; /* answered there; its connection resumed to send it */
+	/* the lanes (server.c) */
+	struct request *lane_next;
+	bool lane_done; /* answered there; its connection resumed to send it */
 };
 
 /* A new request's id (16 hex digits) into req->id: unique within this process, and unlikely

@@ -18,6 +18,8 @@ enum route_flags {
 	ROUTE_NO_LOG = 4,      /* no access-log line (health checks, metrics scrapes) */
 	ROUTE_SLOW = 8,        /* hashes a password: runs on the slow lane (server.c), not on the
 				* pool thread that holds the connection */
+	ROUTE_LONG = 16,       /* a GET that may run for seconds (an export): runs on the write
+				* lane (server.c), as writes do */
 };
 
 /* A second permission that also opens a route, in its flags: ROUTE_OR(PERM_APPEAL_ADMIN) on a

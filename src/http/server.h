@@ -16,5 +16,8 @@ void server_stop(struct app *app, unsigned grace_ms);
 void server_dispatch(struct request *req);
 /* The slow lane (ROUTE_SLOW): requests waiting for it now, and answered on it so far. */
 void server_slow_stats(long *waiting, long *run);
+/* The write lane (writes and ROUTE_LONG): its threads, and the same figures. */
+#define SERVER_WRITE_THREADS 16
+void server_write_stats(long *waiting, long *run);
 
 #endif

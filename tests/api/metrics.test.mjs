@@ -114,3 +114,22 @@ test('a login runs on the slow lane (it hashes a password), a plain request does
 	assert.equal(lane(after), lane(before) + 1, 'the login, and nothing else');
 	assert.equal(after.samples.tiejian_slow_lane_waiting, 0);
 });
+
+test('writes and exports run on the write lane; reads, logins and unknown paths do not', async () => {
+	const lane = (s) => s.samples.tiejian_write_lane_requests_total;
+	const before = await scrape();
+	assert.equal(before.types.tiejian_write_lane_requests_total, 'counter');
+	assert.equal(before.types.tiejian_write_lane_waiting, 'gauge');
+	// on the lane: a write (refused for want of a session, but routed) and an export
+	assert.equal((await srv.fetch('/api/v1/auth/logout', { method: 'POST', json: {} })).status, 401);
+	assert.equal((await srv.fetch('/api/v1/enterprises/export')).status, 401);
+	// not on it: a read, a login (the slow lane), a write to no route, a health check
+	assert.equal((await srv.fetch('/api/v1/me')).status, 401);
+	const login = await srv.fetch('/api/v1/auth/login', { method: 'POST', json: { username: 'nobody', password: 'Wrong@2026' } });
+	assert.equal(login.status, 401, login.text);
+	assert.equal((await srv.fetch('/api/v1/no-such-thing', { method: 'POST', json: {} })).status, 404);
+	assert.equal((await srv.fetch('/healthz')).status, 200);
+	const after = await scrape();
+	assert.equal(lane(after), lane(before) + 2, 'the write and the export, and nothing else');
+	assert.equal(after.samples.tiejian_write_lane_waiting, 0);
+});

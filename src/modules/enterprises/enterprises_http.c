@@ -1615,7 +1615,7 @@ static enum status ent_seed(struct app *app, struct db *db)
 static const struct route enterprises_routes[] = {
 	{"GET", "/api/v1/enterprises", ent_list, PERM_ENTERPRISE_READ, 0},
 	{"POST", "/api/v1/enterprises", ent_create, PERM_ENTERPRISE_CREATE, 0},
-	{"GET", "/api/v1/enterprises/export", ent_export, PERM_ENTERPRISE_EXPORT, 0},
+	{"GET", "/api/v1/enterprises/export", ent_export, PERM_ENTERPRISE_EXPORT, ROUTE_LONG},
 	{"GET", "/api/v1/enterprises/import/template", ent_import_template, PERM_ENTERPRISE_IMPORT,
 	 0},
 	{"POST", "/api/v1/enterprises/import", ent_import, PERM_ENTERPRISE_IMPORT, ROUTE_RAW_BODY},

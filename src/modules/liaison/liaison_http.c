@@ -812,7 +812,7 @@ static const struct route liaison_routes[] = {
 	{ "GET", "/api/v1/liaison/coverage", coverage_get, PERM_LIAISON_STATS, 0 },
 	{ "GET", "/api/v1/liaison/coverage/cadres", coverage_cadres, PERM_LIAISON_STATS, 0 },
 	{ "GET", "/api/v1/liaison/coverage/overdue", coverage_overdue, PERM_LIAISON_STATS, 0 },
-	{ "GET", "/api/v1/liaison/coverage/export", coverage_export, PERM_LIAISON_STATS, 0 },
+	{ "GET", "/api/v1/liaison/coverage/export", coverage_export, PERM_LIAISON_STATS, ROUTE_LONG },
 	{ "GET", "/api/v1/liaison/settings", settings_get, PERM_LIAISON_READ, 0 },
 	{ "PATCH", "/api/v1/liaison/settings", settings_patch, PERM_LIAISON_ADMIN, 0 },
 };
