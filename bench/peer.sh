@@ -196,7 +196,7 @@ start=$(date +%s)
 job "$BIN" demo --db "$WORK/tiejian.db" --enterprises "$E" --appeals "$N" >/dev/null 2>"$WORK/demo.log" \
 	|| { tail -20 "$WORK/demo.log" >&2; die "tiejian demo failed"; }
 echo "tiejian: demo city with $E enterprises and $N appeals in $(($(date +%s) - start)) s"
-"$BIN" serve --db "$WORK/tiejian.db" --listen "127.0.0.1:$TJ_PORT" --threads "$CONN" --no-access-log --no-jobs \
+"$BIN" serve --db "$WORK/tiejian.db" --listen "127.0.0.1:$TJ_PORT" --no-access-log --no-jobs \
 	>"$WORK/tiejian.log" 2>&1 &
 TJ_PID=$!
 wait_http "$TJ_URL/api/v1/me" 60 "$WORK/tiejian.log"
@@ -289,7 +289,7 @@ mkdir -p "$(dirname "$OUT")"
 	echo
 	echo "Same run, same machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average before the run $LOAD."
 	echo "Each system on SQLite with a queue of $N: RT $(dpkg-query -W -f='${Version}' request-tracker5), tickets in one queue (search: $rt_found); tiejian, appeals of the demo city with $E enterprises (queue: $tj_found)."
-	echo "wrk: $WT threads, $CONN keep-alive connections, ${WARM} s warm-up then ${DUR} s per run; RT: rt-server (Starlet, $WORKERS workers), one session cookie per connection; tiejian: --threads $CONN, session cookie and CSRF header."
+	echo "wrk: $WT threads, $CONN keep-alive connections, ${WARM} s warm-up then ${DUR} s per run; RT: rt-server (Starlet, $WORKERS workers), one session cookie per connection; tiejian: --threads $(nproc) (one per core, its default), session cookie and CSRF header."
 } >"$WORK/table"
 cp "$WORK/table" "$OUT"
 echo
