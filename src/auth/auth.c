@@ -148,6 +148,14 @@ static struct principal *principal_from_row(struct request *req, struct db_res *
 	u->org_path = dup_col(req, r, 11);
 	u->enterprise_name = dup_col(req, r, 12);
 	u->org_region_code = dup_col(req, r, 13);
+	/* every text the row has, copied: a session's row is kept (below), and a copy missing a
+	 * field for want of memory would be served on */
+	static const int texts[] = {1, 2, 8, 9, 10, 11, 12, 13};
+	const char *copies[] = {u->username, u->display_name, u->org_code, u->org_name,
+				u->org_kind, u->org_path, u->enterprise_name, u->org_region_code};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!copies[i] && db_col_text(r, texts[i]))
+			return NULL;
 	if (!u->username || !u->org_path)
 		return NULL;
 	return u;
@@ -536,6 +544,7 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	int64_t created = 0, seen = 0;
 	enum status st;
 	struct principal *u = session_cache_get(req, hash, &disabled, &created, &seen);
+	bool nomem = false;
 	if (!u) {
 		struct db_copy_stamp stamp = db_copy_stamp();
 		struct db_res *r = db_query(db, &SQL_SESSION_LOOKUP, DB_ARGS(db_text(hash)));
@@ -547,9 +556,12 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 				created = db_col_int(r, 16);
 				seen = db_col_int(r, 17);
 			}
+			nomem = !u || !u->csrf_token;
 		}
 		if ((st = db_done(r)))
 			return st;
+		if (nomem)
+			return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 		if (!u)
 			return expired(req, "登录已失效，请重新登录");
 		session_cache_put(hash, u, disabled, created, seen, stamp);
