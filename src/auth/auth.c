@@ -458,21 +458,6 @@ static void session_cache_put(const char *hash, struct principal *u, bool disabl
 	free(old);
 }
 
-/* Forget the copy of this token's row: after a write to it that may not count as a commit
- * (on PostgreSQL a statement outside a transaction does not pass the write gate). */
-static void session_cache_drop(const char *hash)
-{
-	size_t i = session_slot(hash);
-	char *old = NULL;
-	pthread_mutex_lock(&cache_locks[i % 16]);
-	if (strcmp(session_cache[i].hash, hash) == 0) {
-		old = session_cache[i].blob;
-		session_cache[i] = (struct session_copy){ 0 };
-	}
-	pthread_mutex_unlock(&cache_locks[i % 16]);
-	free(old);
-}
-
 static void session_cache_clear(void)
 {
 	for (size_t i = 0; i < SESSION_CACHE_SLOTS; i++) {
@@ -571,7 +556,6 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 						  cfg->session_absolute_s);
 	if (s != SESSION_LIVE || disabled) {
 		db_exec(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
-		session_cache_drop(hash);
 		if (disabled)
 			return req_fail(req, ST_UNAUTHORIZED, "account_disabled",
 					"账号已停用，请联系系统管理员", NULL);
@@ -582,7 +566,6 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	/* Keep the idle clock moving, but write at most once a minute per session. */
 	if (req->now - seen >= 60) {
 		st = touch(db, &SQL_SESSION_TOUCH, u->session_id, req->now, req->now - seen);
-		session_cache_drop(hash);
 		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}

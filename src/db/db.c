@@ -102,9 +102,13 @@ struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_va
 		return &db->failed;
 	}
 	struct db_res *r = db->drv->query(db, sql, args, nargs);
-	r->gated = false;
-	if (r->st == ST_OK && r != &db->failed && db->write_gate && !db->gate_held &&
-	    !db->tx_depth && db->drv->writes && db->drv->writes(r)) {
+	r->wrote = r->gated = false;
+	/* (with the gate held and no transaction yet, this is begin()'s own BEGIN IMMEDIATE) */
+	if (r->st != ST_OK || r == &db->failed || db->tx_depth || db->gate_held ||
+	    !db->drv->writes(r))
+		return r;
+	r->wrote = true;
+	if (db->write_gate) {
 		if (!gate_take(db, true)) {
 			r->st = ST_UNAVAILABLE;
 			return r;
@@ -124,12 +128,12 @@ enum status db_done(struct db_res *r)
 	if (r == &r->db->failed)
 		return r->st;
 	struct db *db = r->db;
-	bool gated = r->gated; /* r may be freed by done() */
+	bool wrote = r->wrote, gated = r->gated; /* r may be freed by done() */
 	enum status st = db->drv->done(r);
-	if (gated) { /* a write outside a transaction is a commit of its own */
+	if (wrote) /* a write outside a transaction is a commit of its own */
 		atomic_fetch_add(&commit_generation, 1);
+	if (gated)
 		gate_release(db);
-	}
 	return st;
 }
 

@@ -155,7 +155,7 @@ uint64_t db_commit_generation(void);
 
 /* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it
  * before reading the rows; it may be used again while db_copy_current() says so, that is while no
- * write transaction has committed in this process since the stamp (a change made through this
+ * write transaction (or write statement outside one) has committed in this process since the stamp (a change made through this
  * server shows at once) and for at most ttl_ms (a change made through another server sharing
  * the database shows within that time). */
 struct db_copy_stamp {

@@ -25,7 +25,7 @@ struct db_driver {
 	enum db_type (*col_type)(struct db_res *r, int col);
 	enum status (*exec_script)(struct db *db, const char *text);
 	enum status (*backup)(struct db *db, const char *out_path, char *msg, size_t msglen);
-	/* SQLite: whether a prepared statement writes (NULL: the backend has no write gate) */
+	/* whether the statement of a result writes */
 	bool (*writes)(struct db_res *r);
 };
 
@@ -33,7 +33,8 @@ struct db_driver {
 struct db_res {
 	struct db *db;
 	enum status st;
-	bool gated; /* a write outside a transaction, holding the write gate until db_done() */
+	bool wrote;  /* a write outside a transaction: a commit of its own at db_done() */
+	bool gated;  /* and (SQLite) holding the write gate until then */
 };
 
 /* Every backend's connection starts with this. */

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct pg_stmt {
 	const struct sql *key;
 	char name[16];
 	int nparams; /* the highest $N in the text */
+	bool writes; /* INSERT, UPDATE or DELETE (see text_writes) */
 	struct pg_stmt *next;
 };
 
@@ -58,6 +60,7 @@ struct pg_res {
 	size_t nkept, kept_at, kept_cap;
 	bool streaming; /* rows still to come from the server */
 	int64_t changes;
+	bool writes; /* its statement's */
 	unsigned char **bytea; /* decoded bytea columns of the current row, per column */
 	size_t *bytea_len;
 	int ncols_alloc;
@@ -246,6 +249,16 @@ static int scan_params(const char *p, bool *used, int max_used)
 
 #define PG_MAX_PARAMS 65535
 
+/* Whether a statement writes, by its first word: PostgreSQL has no sqlite3_stmt_readonly().
+ * The project's statements that write begin with the verb (none writes from inside a WITH). */
+static bool text_writes(const char *text)
+{
+	while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '(')
+		text++;
+	return strncasecmp(text, "INSERT", 6) == 0 || strncasecmp(text, "UPDATE", 6) == 0 ||
+	       strncasecmp(text, "DELETE", 6) == 0;
+}
+
 static struct pg_stmt *prepare(struct pg_db *d, const struct sql *sql, const char *text,
 			       enum status *st)
 {
@@ -271,6 +284,7 @@ static struct pg_stmt *prepare(struct pg_db *d, const struct sql *sql, const cha
 	free(used);
 	s->key = sql;
 	s->nparams = n;
+	s->writes = text_writes(text);
 	snprintf(s->name, sizeof(s->name), "tj%u", ++d->next_name);
 	PGresult *pr = PQprepare(d->conn, s->name, text, n, types);
 	free(types);
@@ -312,6 +326,7 @@ static struct pg_res *res_take(struct pg_db *d)
 	r->nkept = r->kept_at = 0;
 	r->streaming = false;
 	r->changes = 0;
+	r->writes = false;
 	r->next_free = NULL;
 	return r;
 }
@@ -519,6 +534,7 @@ static struct db_res *pg_query(struct db *db, const struct sql *sql, const struc
 			goto out;
 		}
 	}
+	r->writes = s->writes;
 	if ((r->res.st = bind_params(d, args, n, values, lengths, formats)))
 		goto out;
 	for (int attempt = 0;; attempt++) {
@@ -628,6 +644,11 @@ static enum status pg_done(struct db_res *res)
 	r->next_free = d->free_res;
 	d->free_res = r;
 	return st;
+}
+
+static bool pg_writes(struct db_res *res)
+{
+	return ((struct pg_res *)res)->writes;
 }
 
 static int64_t pg_changes(struct db_res *res)
@@ -972,4 +993,5 @@ const struct db_driver db_postgres_driver = {
 	.col_type = pg_col_type,
 	.exec_script = pg_exec_script,
 	.backup = pg_backup,
+	.writes = pg_writes,
 };

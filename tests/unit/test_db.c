@@ -796,7 +796,8 @@ static void backup_copy_opens(void **state)
 
 /* A pool's connections share the write gate: a transaction holds it, and so does a write
  * statement outside one until db_done() (a read does not); db_begin_if_free() begins only when
- * it is free, and otherwise does nothing, without waiting. Each pool connection gets the pool's
+ * it is free, and otherwise does nothing, without waiting. A write outside a transaction counts
+ * as a commit for the copies of db_copy_stamp(); a read does not. Each pool connection gets the pool's
  * page-cache share. */
 static void write_gate_shared(void **state)
 {
@@ -827,17 +828,21 @@ static void write_gate_shared(void **state)
 	static const struct sql Q_WRITE = SQL("INSERT INTO gate (x) VALUES (1) RETURNING x");
 	static const struct sql Q_READ = SQL("SELECT count(*) FROM gate");
 	assert_int_equal(db_exec(a, &Q_MAKE, DB_NOARGS, NULL), ST_OK);
+	uint64_t gen = db_commit_generation();
 	struct db_res *w = db_query(b, &Q_WRITE, DB_NOARGS);
 	assert_true(db_next(w)); /* open: the gate is b's */
 	assert_int_equal(db_begin_if_free(a, &began), ST_OK);
 	assert_false(began);
 	assert_int_equal(db_done(w), ST_OK);
+	assert_true(db_commit_generation() == gen + 1); /* a commit of its own: copies are stale */
+	gen = db_commit_generation();
 	struct db_res *rd = db_query(b, &Q_READ, DB_NOARGS);
 	assert_true(db_next(rd)); /* a read holds nothing */
 	assert_int_equal(db_begin_if_free(a, &began), ST_OK);
 	assert_true(began);
 	db_rollback(a);
 	assert_int_equal(db_done(rd), ST_OK);
+	assert_true(db_commit_generation() == gen); /* a read is none */
 	db_pool_put(pool, a);
 	db_pool_put(pool, b);
 	db_pool_free(pool);
