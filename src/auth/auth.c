@@ -123,40 +123,39 @@ void auth_token_new(const char *prefix, char *secret, size_t secretlen, char *ha
 
 /* ---- the principal ------------------------------------------------------------------------- */
 
-static const char *dup_col(struct request *req, struct db_res *r, int c)
+/* Column c's text into the request's arena; *lost set when there was one but no memory for it. */
+static const char *dup_col(struct request *req, struct db_res *r, int c, bool *lost)
 {
-	return arena_strdup(&req->arena, db_col_text(r, c));
+	const char *v = db_col_text(r, c);
+	const char *copy = arena_strdup(&req->arena, v);
+	if (v && !copy)
+		*lost = true;
+	return copy;
 }
 
 /* Columns 0..13 of SQL_SESSION_LOOKUP / SQL_TOKEN_LOOKUP. */
 static struct principal *principal_from_row(struct request *req, struct db_res *r, bool *disabled)
 {
 	struct principal *u = arena_zalloc(&req->arena, sizeof(*u));
+	bool lost = false;
 	if (!u)
 		return NULL;
 	u->user_id = db_col_int(r, 0);
-	u->username = dup_col(req, r, 1);
-	u->display_name = dup_col(req, r, 2);
+	u->username = dup_col(req, r, 1, &lost);
+	u->display_name = dup_col(req, r, 2, &lost);
 	u->org_id = db_col_int(r, 3);
 	u->enterprise_id = db_col_null(r, 4) ? 0 : db_col_int(r, 4);
 	u->must_change_password = db_col_int(r, 5) != 0;
 	*disabled = strcmp(db_col_text(r, 6), "active") != 0;
 	u->last_login_at = db_col_null(r, 7) ? 0 : db_col_int(r, 7);
-	u->org_code = dup_col(req, r, 8);
-	u->org_name = dup_col(req, r, 9);
-	u->org_kind = dup_col(req, r, 10);
-	u->org_path = dup_col(req, r, 11);
-	u->enterprise_name = dup_col(req, r, 12);
-	u->org_region_code = dup_col(req, r, 13);
-	/* every text the row has, copied: a session's row is kept (below), and a copy missing a
-	 * field for want of memory would be served on */
-	static const int texts[] = {1, 2, 8, 9, 10, 11, 12, 13};
-	const char *copies[] = {u->username, u->display_name, u->org_code, u->org_name,
-				u->org_kind, u->org_path, u->enterprise_name, u->org_region_code};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (!copies[i] && db_col_text(r, texts[i]))
-			return NULL;
-	if (!u->username || !u->org_path)
+	u->org_code = dup_col(req, r, 8, &lost);
+	u->org_name = dup_col(req, r, 9, &lost);
+	u->org_kind = dup_col(req, r, 10, &lost);
+	u->org_path = dup_col(req, r, 11, &lost);
+	u->enterprise_name = dup_col(req, r, 12, &lost);
+	u->org_region_code = dup_col(req, r, 13, &lost);
+	/* a session's row is kept (below): one missing a text for want of memory would be served on */
+	if (lost || !u->username || !u->org_path)
 		return NULL;
 	return u;
 }
@@ -200,6 +199,7 @@ static enum status load_liaisons(struct request *req, struct db *db, struct prin
 static enum status load_roles_db(struct request *req, struct db *db, struct principal *u)
 {
 	struct db_res *r = db_query(db, &SQL_PRINCIPAL_ROLES, DB_ARGS(db_int(u->user_id)));
+	bool lost = false;
 	while (db_next(r)) {
 		const char *code = db_col_text(r, 0);
 		struct principal_role *role = u->nroles ? &u->roles[u->nroles - 1] : NULL;
@@ -208,11 +208,11 @@ static enum status load_roles_db(struct request *req, struct db *db, struct prin
 				continue;
 			role = &u->roles[u->nroles++];
 			memset(role, 0, sizeof(*role));
-			role->code = dup_col(req, r, 0);
-			role->name = dup_col(req, r, 1);
+			role->code = dup_col(req, r, 0, &lost);
+			role->name = dup_col(req, r, 1, &lost);
 			int k = scope_from_code(db_col_text(r, 2));
 			role->scope = k > 0 ? (enum scope_kind)k : SCOPE_SELF;
-			if (!role->code || !role->name) {
+			if (lost) {
 				db_done(r);
 				return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 			}
@@ -529,7 +529,7 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	int64_t created = 0, seen = 0;
 	enum status st;
 	struct principal *u = session_cache_get(req, hash, &disabled, &created, &seen);
-	bool nomem = false;
+	bool lost = false;
 	if (!u) {
 		struct db_copy_stamp stamp = db_copy_stamp();
 		struct db_res *r = db_query(db, &SQL_SESSION_LOOKUP, DB_ARGS(db_text(hash)));
@@ -537,15 +537,15 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 			u = principal_from_row(req, r, &disabled);
 			if (u) {
 				u->session_id = db_col_int(r, 14);
-				u->csrf_token = dup_col(req, r, 15);
+				u->csrf_token = dup_col(req, r, 15, &lost);
 				created = db_col_int(r, 16);
 				seen = db_col_int(r, 17);
 			}
-			nomem = !u || !u->csrf_token;
+			lost = lost || !u; /* the row is there, not all of it copied */
 		}
 		if ((st = db_done(r)))
 			return st;
-		if (nomem)
+		if (lost)
 			return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 		if (!u)
 			return expired(req, "登录已失效，请重新登录");
