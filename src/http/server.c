@@ -522,7 +522,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 					   "登录和设置密码的请求较多，请稍后再试", NULL);
 		else
 			req->st = req_fail(req, ST_UNAVAILABLE, "busy",
-					   "提交的请求较多，请稍后再试", NULL);
+					   "服务器正忙（待处理的保存和导出请求较多），请稍后再试", NULL);
 		error_body(req);
 		return send_response(req);
 	}
