@@ -328,10 +328,10 @@ static enum MHD_Result send_response(struct request *req)
  * - The write lane: every request that is not a GET or HEAD, and the GETs that run long
  *   (ROUTE_LONG: exports). A write waits for the process's write gate and a filing for the
  *   commit its batch shares (appeals_http.c), and filings batch by how many wait together:
- *   SERVER_WRITE_THREADS of them may. With the writes on threads of their own, the pool's threads stay
- *   as many as the cores and serve the reads without switching between sixteen threads for
- *   sixteen connections (GET /me: about 60k -> 88k a second at 4 against 16 threads). A full
- *   queue is answered 503 with Retry-After.
+ *   SERVER_WRITE_THREADS of them may. With the writes on threads of their own, the pool's
+ *   threads stay as many as the cores and serve the reads without switching between sixteen
+ *   threads for sixteen connections (GET /me: about 60k -> 88k a second at 4 against 16
+ *   threads). A full queue is answered 503 with Retry-After.
  */
 #define LANE_QUEUE_MAX	 512
 #define LANE_THREADS_MAX 32
