@@ -29,10 +29,19 @@ async function queriesOf(res) {
 	throw new Error(`no access-log line for ${rid}`);
 }
 
-/* Two requests of one page, the second after the first so both see a warm session. */
+/*
+ * The statements of one page with a warm session: the fewest of three tries, each right after
+ * a request of its own. The session and the roles are kept in the process (auth.c) but dropped
+ * at any commit, the session's touch or a job's among them, and read again then: two more
+ * statements that say nothing of the page. A page that read per row would need more every time.
+ */
 async function count(s, path) {
-	await s.get(path); // the session's touch and the roles' first read happen here, not below
-	return queriesOf(await s.get(path));
+	let fewest = Infinity;
+	for (let i = 0; i < 3; i++) {
+		await s.get(path); // the session's touch and the roles' first read happen here, not below
+		fewest = Math.min(fewest, await queriesOf(await s.get(path)));
+	}
+	return fewest;
 }
 
 test('lists: as many statements for 50 rows as for 5', async () => {
