@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "audit/audit.h"
 #include "auth/principal.h"
+#include "http/jsonw.h"
 #include "lib/fault.h"
 #include "lib/log.h"
 #include "modules/appeals/appeals_internal.h"
@@ -475,10 +476,51 @@ static enum status stat_write(struct db *db, const struct appeal_stat_cell *cell
 	return st;
 }
 
+struct appeal_batch *appeal_batch_new(void)
+{
+	struct appeal_batch *b = calloc(1, sizeof(*b));
+	if (b)
+		str_init(&b->terms, 0);
+	return b;
+}
+
+void appeal_batch_free(struct appeal_batch *b)
+{
+	if (!b)
+		return;
+	free(b->acc.cells);
+	str_release(&b->terms);
+	free(b);
+}
+
+/* a's search terms: into the batch's list, or at once without a batch */
+static enum status terms_write(struct appeal_ctx *cx, const struct appeal *a)
+{
+	struct appeal_batch *b = cx->batch;
+	if (!b)
+		return db_exec(cx->db, &SQL_APPEAL_FTS_INSERT,
+			       DB_ARGS(db_int(a->id), db_text(a->grams)), NULL);
+	str_putc(&b->terms, b->nterms++ ? ',' : '[');
+	str_putc(&b->terms, '[');
+	js_int(&b->terms, a->id);
+	str_putc(&b->terms, ',');
+	js_str(&b->terms, a->grams);
+	str_putc(&b->terms, ']');
+	return str_ok(&b->terms) ? ST_OK : ST_NOMEM;
+}
+
 enum status appeal_batch_flush(struct db *db, struct appeal_batch *b)
 {
 	enum status st = stat_write(db, b->acc.cells, b->acc.n);
 	b->acc.n = 0;
+	if (!st && b->nterms) { /* the last statement before the commit (appeals_internal.h) */
+		str_putc(&b->terms, ']');
+		st = str_ok(&b->terms) ? db_exec(db, &SQL_APPEAL_FTS_INSERT_MANY,
+						  DB_ARGS(db_text(b->terms.p)), NULL)
+				       : ST_NOMEM;
+	}
+	str_clear(&b->terms);
+	b->nterms = 0;
 	return st;
 }
 
@@ -884,8 +926,7 @@ enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a)
 		     &a->id);
 	if (st)
 		return st;
-	st = db_exec(cx->db, &SQL_APPEAL_FTS_INSERT, DB_ARGS(db_int(a->id), db_text(a->grams)),
-		     NULL);
+	st = terms_write(cx, a);
 	if (!st)
 		st = appeal_counters_apply(cx, NULL, NULL, a);
 	if (!st)

@@ -975,7 +975,7 @@ static void filing_reset(struct filing *f)
  * transaction is rolled back; with one filing, its status is final). */
 static bool filing_batch_whole(struct db *db, struct filing *batch, struct filing *self)
 {
-	struct appeal_batch *b = calloc(1, sizeof(*b));
+	struct appeal_batch *b = appeal_batch_new();
 	enum status st = b ? db_begin(db) : ST_NOMEM;
 	for (struct filing *f = batch; f && !st; f = f->next) {
 		/* another request's database calls do not count towards this thread's faults */
@@ -990,9 +990,7 @@ static bool filing_batch_whole(struct db *db, struct filing *batch, struct filin
 	}
 	if (!st)
 		st = db_commit(db);
-	if (b)
-		free(b->acc.cells);
-	free(b);
+	appeal_batch_free(b);
 	if (!st) {
 		atomic_fetch_add(&batches_whole, 1);
 		return true;

@@ -7,6 +7,7 @@
 
 #include "lib/arena.h"
 #include "lib/date.h"
+#include "lib/str.h"
 #include "modules/appeals/appeals.h"
 #include "modules/notify/notify.h"
 
@@ -87,12 +88,20 @@ struct appeal_actor {
 
 /*
  * What a batch of filings written in one transaction shares (appeals_http.c): the counters,
- * summed and written once at the end by appeal_batch_flush(), and the holders told of each
- * filing, looked up once per unit (nothing a filing writes changes who they are).
+ * summed and written once at the end by appeal_batch_flush(), the search terms, written there
+ * too in one statement, and the holders told of each filing, looked up once per unit (nothing
+ * a filing writes changes who they are).
+ *
+ * The search terms go last because SQLite's FTS5 index writes out what it holds in memory at
+ * the start of every later statement of the transaction that may need undoing (its savepoint):
+ * written with each filing, each filing's terms became a segment of their own on disk, and the
+ * index merged them again; written last, a batch's terms are one segment, written at commit.
  */
 #define APPEAL_BATCH_HOLDERS 8
 struct appeal_batch {
 	struct appeal_stat_acc acc;
+	struct str terms; /* [[appeal id, "grams"], ...] of the filings so far */
+	int nterms;
 	int nheld;
 	struct {
 		const char *perm;
@@ -171,7 +180,10 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a);
-/* Write the counters batch b summed, on db, and empty it. */
+/* A batch with nothing in it yet (NULL when out of memory), and its end. */
+struct appeal_batch *appeal_batch_new(void);
+void appeal_batch_free(struct appeal_batch *b);
+/* Write the counters batch b summed and its filings' search terms, on db, and empty it. */
 enum status appeal_batch_flush(struct db *db, struct appeal_batch *b);
 
 /* Write a's columns as they are (no state change: the job's markers, recomputed deadlines). */

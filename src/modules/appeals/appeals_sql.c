@@ -538,6 +538,12 @@ const struct sql SQL_APPEAL_LAST_ID = SQL("SELECT COALESCE(MAX(id), 0) FROM appe
 const struct sql SQL_APPEAL_FTS_INSERT =
 	SQL2("INSERT INTO appeals_fts (rowid, grams) VALUES ($1, $2)",
 	     "UPDATE appeals SET grams = string_to_array(CAST($2 AS TEXT), ' ') WHERE id = $1");
+/* The same for a batch of filings in one statement: $1 is [[id, "grams"], ...]. */
+const struct sql SQL_APPEAL_FTS_INSERT_MANY =
+	SQL2("INSERT INTO appeals_fts (rowid, grams) SELECT json_extract(value, '$[0]'),"
+	     " json_extract(value, '$[1]') FROM json_each($1)",
+	     "UPDATE appeals a SET grams = string_to_array(j->>1, ' ')"
+	     " FROM json_array_elements(CAST($1 AS JSON)) j WHERE a.id = CAST(j->>0 AS BIGINT)");
 
 const struct sql SQL_EVENT_INSERT =
 	SQL("INSERT INTO appeal_events (appeal_id, at, user_id, actor_name, actor_org, action,"
