@@ -8,29 +8,37 @@
 #include "http/request.h"
 #include "lib/date.h"
 
-void js_str(struct str *s, const char *v)
+/* n bytes of UTF-8 as a JSON string, escaped as jansson escapes: ", \, the five controls with a
+ * short form, the others (NUL among them) as \u00XX. */
+static void js_strn(struct str *s, const char *v, size_t n)
 {
-	if (!v) {
-		str_puts(s, "null");
-		return;
-	}
 	str_putc(s, '"');
-	const char *run = v;
-	for (const char *p = v; *p; p++) {
+	const char *run = v, *end = v + n;
+	for (const char *p = v; p < end; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		str_append(s, run, (size_t)(p - run));
-		if (c == '"' || c == '\\') {
+		char two = c == '"' ? '"' : c == '\\' ? '\\' : c == '\b' ? 'b' : c == '\f' ? 'f'
+			 : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;
+		if (two) {
 			str_putc(s, '\\');
-			str_putc(s, (char)c);
+			str_putc(s, two);
 		} else {
-			str_appendf(s, "\\u%04x", c);
+			str_appendf(s, "\\u%04X", c);
 		}
 		run = p + 1;
 	}
-	str_puts(s, run);
+	str_append(s, run, (size_t)(end - run));
 	str_putc(s, '"');
+}
+
+void js_str(struct str *s, const char *v)
+{
+	if (!v)
+		str_puts(s, "null");
+	else
+		js_strn(s, v, strlen(v));
 }
 
 void js_int(struct str *s, int64_t v)
@@ -114,6 +122,69 @@ void js_ref(struct str *s, int64_t id, const char *name)
 	str_puts(s, ",\"name\":");
 	js_str(s, name);
 	str_putc(s, '}');
+}
+
+/* v at nesting depth: past JS_MAX_DEPTH the writing fails (a tree of ours is never so deep) */
+#define JS_MAX_DEPTH 64
+static void js_json_at(struct str *s, json_t *v, int depth)
+{
+	if (depth > JS_MAX_DEPTH) {
+		s->failed = true;
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		const char *key;
+		json_t *m;
+		bool first = true;
+		str_putc(s, '{');
+		json_object_foreach (v, key, m) {
+			if (!first)
+				str_putc(s, ',');
+			first = false;
+			js_strn(s, key, strlen(key));
+			str_putc(s, ':');
+			js_json_at(s, m, depth + 1);
+		}
+		str_putc(s, '}');
+		break;
+	}
+	case JSON_ARRAY:
+		str_putc(s, '[');
+		for (size_t i = 0, n = json_array_size(v); i < n; i++) {
+			if (i)
+				str_putc(s, ',');
+			js_json_at(s, json_array_get(v, i), depth + 1);
+		}
+		str_putc(s, ']');
+		break;
+	case JSON_STRING:
+		js_strn(s, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		js_int(s, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		js_real(s, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		str_puts(s, "true");
+		break;
+	case JSON_FALSE:
+		str_puts(s, "false");
+		break;
+	case JSON_NULL:
+		str_puts(s, "null");
+		break;
+	}
+}
+
+void js_json(struct str *s, json_t *v)
+{
+	if (!v)
+		str_puts(s, "null");
+	else
+		js_json_at(s, v, 0);
 }
 
 enum status reply_str(struct request *req, struct str *s)

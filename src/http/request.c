@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "http/local.h"
+#include "http/jsonw.h"
 #include "http/request.h"
 #include "lib/xlsx.h"
 #include "lib/fault.h"
@@ -278,20 +279,16 @@ enum status reply_json(struct request *req, int http_status, json_t *body)
 {
 	if (!body)
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
-	fault_hold(true); /* jansson's writer and a failed allocation: see fault.h */
-	char *text = json_dumps(body, JSON_COMPACT);
-	fault_hold(false);
+	struct str text;
+	str_init(&text, 0);
+	js_json(&text, body);
 	json_decref(body);
-	if (!text)
-		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
-	size_t len = strlen(text);
-	char *copy = arena_alloc(&req->arena, len + 1);
-	if (!copy) {
-		free(text);
+	size_t len;
+	char *copy = str_steal(&text, &len);
+	if (!copy || arena_defer(&req->arena, free, copy)) {
+		free(copy);
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	}
-	memcpy(copy, text, len + 1);
-	free(text);
 	return reply_raw(req, http_status, "application/json; charset=utf-8", copy, len);
 }
 

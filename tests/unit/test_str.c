@@ -702,6 +702,53 @@ static void json_writer_reads_back(void **state)
 	str_release(&s);
 }
 
+/* js_json writes what json_dumps(JSON_COMPACT) writes, byte for byte */
+static void json_writer_equals_jansson(void **state)
+{
+	(void)state;
+	char controls[40];
+	size_t n = 0;
+	for (int c = 0; c < 0x20; c++) /* NUL among them: a jansson string has a length */
+		controls[n++] = (char)c;
+	memcpy(controls + n, "\"\\/\x7f", 5);
+	n += 5;
+	json_t *nested = json_pack("{s:[i, f, {}, [], b, n], s:{s:{s:[{s:s}]}}}", "list",
+				   (json_int_t)-3, 0.1, 1, "deep", "er", "est", "k", "铁肩");
+	json_t *v = json_pack("{s:s%, s:s, s:I, s:I, s:f, s:f, s:f, s:b, s:n, s:o, s:[], s:{}}",
+			      "controls", controls, n, "中文 and “quotes”", "text", "min",
+			      (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "r1", 1e21, "r2",
+			      -0.00001, "r3", 500.0, "yes", 0, "nothing", "nested", nested, "empty",
+			      "none");
+	assert_non_null(v);
+	json_t *cases[] = {v, json_string("alone"), json_integer(0), json_array(), json_null()};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct str s;
+		str_init(&s, 0);
+		js_json(&s, cases[i]);
+		assert_true(str_ok(&s));
+		char *theirs = json_dumps(cases[i], JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_non_null(theirs);
+		assert_int_equal(s.len, strlen(theirs));
+		assert_memory_equal(s.p, theirs, s.len);
+		free(theirs);
+		str_release(&s);
+		json_decref(cases[i]);
+	}
+	/* deeper than any tree of ours: the writing fails rather than recursing on */
+	json_t *deep = json_array();
+	for (int i = 0; i < 100; i++) {
+		json_t *outer = json_array();
+		json_array_append_new(outer, deep);
+		deep = outer;
+	}
+	struct str s;
+	str_init(&s, 0);
+	js_json(&s, deep);
+	assert_false(str_ok(&s));
+	str_release(&s);
+	json_decref(deep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -720,6 +767,7 @@ int main(void)
 		cmocka_unit_test(utf8_in_text),
 		cmocka_unit_test(like_escaping),
 		cmocka_unit_test(json_writer_reads_back),
+		cmocka_unit_test(json_writer_equals_jansson),
 	};
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }
