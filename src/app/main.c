@@ -16,6 +16,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "http/server.h"
+#include "http/metrics.h"
 #include "lib/heap.h"
 #include "lib/log.h"
 #include "modules/appeals/appeals.h"
@@ -283,14 +284,22 @@ static int cmd_serve(void)
 	struct job_runner jobs = {0};
 	if (cfg.jobs)
 		jobs_start(&jobs, &app);
-	/* The main thread waits for the signal to stop, and meanwhile gives the heap's free pages
-	 * back once a second (heap.h). */
+	/* The main thread waits for the signal to stop, and meanwhile gives the heaps' free pages
+	 * back once a second: all of them after a second without answers, otherwise when they
+	 * hold many (heap.h). */
 	int sig = -1;
+	uint64_t answered = 0;
 	while (sig < 0) {
 		struct timespec tick = {1, 0};
 		sig = sigtimedwait(&set, NULL, &tick);
-		if (sig < 0)
+		if (sig >= 0)
+			break;
+		uint64_t now = metrics_total(app.metrics);
+		if (now == answered)
 			heap_trim();
+		else
+			heap_tidy();
+		answered = now;
 	}
 	log_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_stop(&app, 10000);

@@ -69,6 +69,15 @@ void metrics_observe(struct metrics *m, size_t route_index, int http_status, int
 				  memory_order_relaxed);
 }
 
+uint64_t metrics_total(struct metrics *m)
+{
+	uint64_t n = 0;
+	for (size_t r = 0; r < m->nroutes + 2; r++)
+		for (size_t i = 0; i < NSTATUS; i++)
+			n += atomic_load_explicit(&m->routes[r].status[i], memory_order_relaxed);
+	return n;
+}
+
 static void route_label(struct app *app, size_t i, const char **method, const char **pattern)
 {
 	if (i < app->router.n) {

@@ -18,6 +18,8 @@ struct metrics;
 struct metrics *metrics_new(size_t nroutes);
 void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, size_t route_index, int http_status, int64_t dur_ns);
+/* Requests answered so far, over every route and status. */
+uint64_t metrics_total(struct metrics *m);
 /* Append the Prometheus text exposition of m and of the app's gauges to out. */
 void metrics_render(struct metrics *m, struct app *app, struct str *out);
 

@@ -19,3 +19,15 @@ void heap_trim(void)
 	malloc_trim(0);
 #endif
 }
+
+bool heap_tidy(void)
+{
+#ifdef __GLIBC__
+	struct mallinfo2 mi = mallinfo2();
+	if (mi.fordblks > HEAP_FREE_FLOOR) {
+		malloc_trim(0);
+		return true;
+	}
+#endif
+	return false;
+}
