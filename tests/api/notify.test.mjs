@@ -48,6 +48,26 @@ test('a filing is told to the dispatchers whose scope holds its home org, and to
 	assert.ok(!(await filed(c.enterprise)), 'the enterprise that filed it');
 });
 
+// The server keeps the holders it looked up while nothing they depend on changed (SQLite): a
+// handler added by the command line beside it is told of the next filing, and one whose role is
+// taken away through the API is not.
+test('who is told follows the people at once, whoever changed them', async () => {
+	const filed = async (s, a) => (await inbox(s)).items.some((x) => x.kind === 'filed' && x.entity_id === a.id);
+	const home = c.handler.user.org.code;
+	const first = await file(c, { topic: '名单变动' }); // the home org's holders, looked up
+	assert.ok(await filed(c.handler, first));
+	const fresh = (await cliUser(srv, { username: 'longsha_new_desk', role: 'handler', org: home })).session;
+	assert.ok(!(await filed(fresh, first)), 'not told of what was filed before');
+	const second = await file(c, { topic: '名单变动' });
+	assert.ok(await filed(fresh, second), 'the new handler is told of the next filing');
+	const sec = await srv.login('secadmin');
+	const r = await sec.put(`/api/v1/users/${fresh.user.id}/roles`, { roles: ['cadre'] });
+	assert.equal(r.status, 200, r.text);
+	const third = await file(c, { topic: '名单变动' });
+	assert.ok(await filed(c.handler, third));
+	assert.ok(!(await filed(fresh, third)), 'no longer a handler: not told');
+});
+
 test('the inbox: what concerns me, unread counts, marking read; nobody else\'s', async () => {
 	const a = await file(c, { topic: '消息测试' });
 	await act(c.handler, a, 'accept');

@@ -1,6 +1,7 @@
 /* notify_http.c: writing notifications, the inbox API, the webhook's settings and deliveries,
  * and the job that posts the outbox to the webhook with retries. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -122,7 +123,8 @@ enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
 	return st;
 }
 
-enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
+/* The holders as the database has them now. */
+static enum status holders_read(struct db *db, const char *perm, const char *org_path,
 				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
 {
 	/* the ids of the org's path, "/1/2/10/" -> 1, 2, 10 */
@@ -149,6 +151,89 @@ enum status notify_perm_holders(struct db *db, const char *perm, const char *org
 	struct db_res *r = deep ? db_query(db, &SQL_NOTE_PERM_HOLDERS, a, 4)
 				: db_query(db, &SQL_NOTE_PERM_HOLDERS_UP, a, 12);
 	return read_ids(r, ids, n);
+}
+
+/*
+ * The holders last looked up, per permission, org and user left out, with the people version
+ * they were read at (notify_sql.c: bumped by triggers on everything the lookup reads). On
+ * SQLite a lookup reads the version, one row, and uses the copy while it has not moved: under a
+ * stream of filings the holders' query, reading a unit's users and their roles again into page
+ * caches every commit empties, was 12 % of the CPU. PostgreSQL looks them up every time.
+ */
+#define HOLDERS_SLOTS 64
+static struct holders_slot {
+	char token[40];
+	int64_t version;
+	char perm[40];
+	int64_t org_id, except_user;
+	int n;
+	int64_t ids[NOTIFY_MAX_HOLDERS];
+} holders[HOLDERS_SLOTS];
+static pthread_mutex_t holders_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct holders_slot *holders_slot(const char *perm, int64_t org_id, int64_t except_user)
+{
+	uint64_t h = (uint64_t)org_id * 0x9E3779B97F4A7C15u ^ (uint64_t)except_user;
+	for (const char *p = perm; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001B3u;
+	return &holders[h % HOLDERS_SLOTS];
+}
+
+/* The people version: *token empty when there is none to go by. */
+static enum status people_version(struct db *db, char token[40], int64_t *version)
+{
+	token[0] = '\0';
+	*version = 0;
+	struct db_res *r = db_query(db, &SQL_PEOPLE_VERSION, DB_NOARGS);
+	if (db_next(r)) {
+		const char *t = db_col_text(r, 0);
+		if (t && strlen(t) < 40)
+			memcpy(token, t, strlen(t) + 1);
+		*version = db_col_int(r, 1);
+	}
+	return db_done(r);
+}
+
+enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
+				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
+{
+	char token[40] = "";
+	int64_t version = 0;
+	bool cached = db_kind(db) == DB_SQLITE && strlen(perm) < sizeof(holders[0].perm);
+	if (cached) {
+		enum status st = people_version(db, token, &version);
+		if (st)
+			return st;
+		cached = token[0] != '\0';
+	}
+	struct holders_slot *slot = cached ? holders_slot(perm, org_id, except_user) : NULL;
+	if (slot) {
+		bool hit = false;
+		pthread_mutex_lock(&holders_mu);
+		if (slot->version == version && strcmp(slot->token, token) == 0 &&
+		    slot->org_id == org_id && slot->except_user == except_user &&
+		    strcmp(slot->perm, perm) == 0) {
+			*n = slot->n;
+			memcpy(ids, slot->ids, (size_t)slot->n * sizeof(*ids));
+			hit = true;
+		}
+		pthread_mutex_unlock(&holders_mu);
+		if (hit)
+			return ST_OK;
+	}
+	enum status st = holders_read(db, perm, org_path, org_id, except_user, ids, n);
+	if (!st && slot) {
+		pthread_mutex_lock(&holders_mu);
+		memcpy(slot->token, token, sizeof(slot->token));
+		slot->version = version;
+		memcpy(slot->perm, perm, strlen(perm) + 1);
+		slot->org_id = org_id;
+		slot->except_user = except_user;
+		slot->n = *n;
+		memcpy(slot->ids, ids, (size_t)*n * sizeof(*ids));
+		pthread_mutex_unlock(&holders_mu);
+	}
+	return st;
 }
 
 enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,

@@ -1,6 +1,10 @@
 /* notify_sql.c: the inbox, the webhook and its outbox: tables and statements. */
 #include "modules/notify/notify_sql.h"
 
+#define PEOPLE_BUMP(name, event, table)                                                            \
+	"CREATE TRIGGER " name " AFTER " event " ON " table " BEGIN"                               \
+	" UPDATE people_version SET version = version + 1; END;"
+
 const struct migration notify_migrations[] = {
 	{1,
 	 "CREATE TABLE notifications ("
@@ -38,8 +42,39 @@ const struct migration notify_migrations[] = {
 	 " delivered_at BIGINT);"
 	 "CREATE INDEX notify_outbox_due ON notify_outbox (status, next_at);",
 	 NULL},
+	/* 2: a version of everything that decides who holds a permission where (users' org and
+	 * status, their roles, the roles' scope and permissions, the org tree), so a server may keep
+	 * the holders it looked up (notify_http.c, SQLite) until any of it changes, whichever server
+	 * or tool wrote. The token tells one database from another. A later migration that rebuilds
+	 * one of these tables (SQLite's way to change a constraint) must create its triggers again.
+	 * PostgreSQL looks the holders up every time: the table only. */
+	{2,
+	 "CREATE TABLE people_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
+	 "INSERT INTO people_version (id, token, version) VALUES (1, lower(hex(randomblob(8))), 1);"
+	 PEOPLE_BUMP("users_pv_ins", "INSERT", "users")
+	 PEOPLE_BUMP("users_pv_upd", "UPDATE OF org_id, status", "users")
+	 PEOPLE_BUMP("users_pv_del", "DELETE", "users")
+	 PEOPLE_BUMP("user_roles_pv_ins", "INSERT", "user_roles")
+	 PEOPLE_BUMP("user_roles_pv_upd", "UPDATE", "user_roles")
+	 PEOPLE_BUMP("user_roles_pv_del", "DELETE", "user_roles")
+	 PEOPLE_BUMP("roles_pv_ins", "INSERT", "roles")
+	 PEOPLE_BUMP("roles_pv_upd", "UPDATE OF scope", "roles")
+	 PEOPLE_BUMP("roles_pv_del", "DELETE", "roles")
+	 PEOPLE_BUMP("role_perms_pv_ins", "INSERT", "role_perms")
+	 PEOPLE_BUMP("role_perms_pv_upd", "UPDATE", "role_perms")
+	 PEOPLE_BUMP("role_perms_pv_del", "DELETE", "role_perms")
+	 PEOPLE_BUMP("orgs_pv_ins", "INSERT", "orgs")
+	 PEOPLE_BUMP("orgs_pv_upd", "UPDATE OF path, status", "orgs")
+	 PEOPLE_BUMP("orgs_pv_del", "DELETE", "orgs"),
+	 "CREATE TABLE people_version (id BIGINT PRIMARY KEY CHECK (id = 1),"
+	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
+	 "INSERT INTO people_version (id, token, version) VALUES (1, md5(random()::text), 1);"},
 	{0, NULL, NULL},
 };
+
+const struct sql SQL_PEOPLE_VERSION =
+	SQL("SELECT token, version FROM people_version WHERE id = 1");
 
 /* ---- inbox ------------------------------------------------------------------------------- */
 
