@@ -81,6 +81,15 @@ const struct sql SQL_PEOPLE_VERSION =
 const struct sql SQL_NOTE_INSERT =
 	SQL("INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
 	    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
+/* The same message to many: $1 the users' ids as a JSON array, in the order they are told. */
+const struct sql SQL_NOTE_INSERT_MANY =
+	SQL2("INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
+	     " SELECT value, $2, $3, $4, $5, $6, $7 FROM json_each($1) ORDER BY key",
+	     "INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
+	     " SELECT CAST(j.v AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT),"
+	     " CAST($5 AS TEXT), CAST($6 AS BIGINT), CAST($7 AS BIGINT)"
+	     " FROM json_array_elements_text(CAST($1 AS JSON)) WITH ORDINALITY AS j(v, n)"
+	     " ORDER BY j.n");
 /* $2: 1 for unread only. */
 const struct sql SQL_NOTE_LIST =
 	SQL("SELECT id, kind, title, body, entity, entity_id, created_at, read_at"
