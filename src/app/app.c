@@ -56,8 +56,9 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 
 	char err[256];
 	/* a connection for each request thread and each thread of the write lane (server.h),
-	 * and a few for the slow lane and the jobs */
-	enum status st = db_pool_new(cfg->db_url, serving ? threads + SERVER_WRITE_THREADS + 3 : 2,
+	 * the one the filings' batches are written on (appeals_http.c), and a few for the slow
+	 * lane and the jobs */
+	enum status st = db_pool_new(cfg->db_url, serving ? threads + SERVER_WRITE_THREADS + 4 : 2,
 				     &app->pool, err, sizeof(err));
 	if (st) {
 		log_error("%s", err);
@@ -99,6 +100,10 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 
 void app_close(struct app *app)
 {
+	/* the modules first: what they keep may be a connection of the pool */
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->release)
+			app_modules[i]->release();
 	db_pool_free(app->pool);
 	app->pool = NULL;
 	router_release(&app->router);
@@ -106,7 +111,4 @@ void app_close(struct app *app)
 	app->metrics = NULL;
 	sem_destroy(&app->pwhash_gate);
 	auth_release();
-	for (size_t i = 0; i < app_nmodules; i++)
-		if (app_modules[i]->release)
-			app_modules[i]->release();
 }

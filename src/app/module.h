@@ -43,7 +43,8 @@ struct module {
 	enum status (*section)(struct request *req, struct db *db, int64_t enterprise_id,
 			       struct json_t *sections);
 	/* Forget what the module keeps in memory of the database (a copy it reads again when it
-	 * is stale), when the app closes. NULL if none. */
+	 * is stale), and give back a connection it keeps, when the app closes (before the pool
+	 * closes). NULL if none. */
 	void (*release)(void);
 	/* Append the module's own counters to GET /metrics (Prometheus text, each with its HELP
 	 * and TYPE lines, names tiejian_MODULE_...). NULL if none. */

@@ -1033,9 +1033,45 @@ static void filing_batch(struct db *db, struct filing *batch, struct filing *sel
 				f->st = st;
 }
 
+/*
+ * The connection batches are written on, kept from one batch to the next (used only by the
+ * writer of the moment, under filings.writing). SQLite empties a connection's page cache when
+ * another connection has committed since its last read; written each time on the connection
+ * of whichever request became the writer, every batch read again from the file every page its
+ * inserts touch. A connection that commits keeps its cache. Given back when it breaks, and
+ * when the app closes (appeals_release).
+ */
+static struct {
+	struct db_pool *pool;
+	struct db *db;
+} writer;
+
+static struct db *writer_take(struct db_pool *pool, struct db *fallback)
+{
+	if (!writer.db && db_pool_get(pool, 0, &writer.db) == ST_OK)
+		writer.pool = pool;
+	return writer.db ? writer.db : fallback;
+}
+
+static void writer_check(void)
+{
+	if (writer.db && (db_broken(writer.db) || db_in_tx(writer.db))) {
+		db_pool_put(writer.pool, writer.db); /* closes it */
+		writer.db = NULL;
+	}
+}
+
+static void appeals_release(void)
+{
+	if (writer.db)
+		db_pool_put(writer.pool, writer.db);
+	writer.db = NULL;
+	writer.pool = NULL;
+}
+
 /* Queue f and return once its batch is written (by this thread or another). wait_us: how long
  * a writer lets more filings join before it takes the queue (--commit-wait-us). */
-static void filing_submit(struct db *db, struct filing *f, int wait_us)
+static void filing_submit(struct db_pool *pool, struct db *db, struct filing *f, int wait_us)
 {
 	pthread_mutex_lock(&filings.mu);
 	*filings.tail = f;
@@ -1063,7 +1099,8 @@ static void filing_submit(struct db *db, struct filing *f, int wait_us)
 		last->next = NULL;
 		filings.writing = true;
 		pthread_mutex_unlock(&filings.mu);
-		filing_batch(db, batch, f);
+		filing_batch(writer_take(pool, db), batch, f);
+		writer_check();
 		pthread_mutex_lock(&filings.mu);
 		for (struct filing *b = batch, *next; b; b = next) {
 			next = b->next; /* b belongs to its waiting request from here on */
@@ -1203,7 +1240,7 @@ enum status appeals_create(struct request *req)
 	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)))
 		return st;
 	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
-		filing_submit(db, &f, req->app->cfg->commit_wait_us);
+		filing_submit(req->app->pool, db, &f, req->app->cfg->commit_wait_us);
 		st = f.st;
 	} else {
 		st = ST_CONFLICT;
@@ -1530,5 +1567,6 @@ const struct module appeals_module = {
 	.seed = appeals_seed,
 	.demo = appeals_demo,
 	.section = appeals_section,
+	.release = appeals_release,
 	.metrics = appeals_metrics,
 };
