@@ -20,6 +20,7 @@
 #endif
 #endif
 
+#ifndef SANITIZED
 /* Resident kB of this process (/proc/self/status). */
 static long rss_kb(void)
 {
@@ -51,6 +52,7 @@ static void *churn(size_t n)
 	free(blocks);
 	return last;
 }
+#endif
 
 static void tidy_keeps_a_little_and_gives_back_a_lot(void **state)
 {
