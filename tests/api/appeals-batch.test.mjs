@@ -3,7 +3,8 @@
 // near-duplicate of another in the same batch, filed without a reason), the batch is rolled back
 // and written again with each filing in its own savepoint. Whatever the batches were, every
 // filing answered 201 is there once, every refused one is not, each pair of near-duplicates gives
-// exactly one appeal, the dispatchers are told of each appeal, and the counters equal a recount.
+// exactly one appeal, found by a search for its title, the dispatchers are told of each appeal,
+// and the counters equal a recount.
 // The server runs with 8 request threads so that filings can wait together; /metrics says how
 // the batches were written, and the test goes on (at most 30 rounds) until both ways were seen.
 import { test, before, after } from 'node:test';
@@ -93,6 +94,10 @@ test('filings arriving together: each answered once, a refused one leaves the ot
 			assert.equal(r.status, 200, r.text);
 			assert.equal(r.json.title, a.title);
 			assert.equal(r.json.state, 'submitted');
+			// its search terms were written with its batch's (one statement, last)
+			const hits = await c.leader.get('/api/v1/appeals?page_size=50&q=' + encodeURIComponent(a.title));
+			assert.equal(hits.status, 200, hits.text);
+			assert.ok(hits.json.items.some((h) => h.id === a.id), `found by its title: ${a.title}`);
 		}
 		assert.equal(await inboxCount(told), inboxBefore + filed.length, 'the other city desk told of each filing once');
 		whole = await metric('tiejian_appeal_filing_batches_total', '{written="whole"}');
