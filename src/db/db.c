@@ -205,6 +205,24 @@ enum status db_int1(struct db *db, const struct sql *sql, const struct db_val *a
 	return row ? ST_OK : ST_NOT_FOUND;
 }
 
+enum status db_version_read(struct db *db, const struct sql *sql, struct db_version *out)
+{
+	out->token[0] = '\0';
+	out->version = -1;
+	struct db_res *r = db_query(db, sql, DB_NOARGS);
+	if (db_next(r)) {
+		const char *t = db_col_text(r, 0);
+		snprintf(out->token, sizeof(out->token), "%s", t ? t : "");
+		out->version = db_col_int(r, 1);
+	}
+	return db_done(r);
+}
+
+bool db_version_same(const struct db_version *a, const struct db_version *b)
+{
+	return a->version >= 0 && a->version == b->version && strcmp(a->token, b->token) == 0;
+}
+
 static const struct sql SQL_BEGIN = SQL2("BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL READ COMMITTED");
 /* PostgreSQL only: what BEGIN IMMEDIATE and busy_timeout do on SQLite (see db.h). */
 static const struct sql SQL_WRITE_LOCK =

@@ -154,16 +154,27 @@ bool db_in_tx(const struct db *db);
 uint64_t db_commit_generation(void);
 
 /* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it
- * before reading the rows; it may be used again while db_copy_current() says so, that is while no
- * write transaction (or write statement outside one) has committed in this process since the stamp (a change made through this
- * server shows at once) and for at most ttl_ms (a change made through another server sharing
- * the database shows within that time). */
+ * before reading the rows; it may be used again while db_copy_current() says so, that is while
+ * no write transaction (or write statement outside one) has committed in this process since the
+ * stamp (a change made through this server shows at once) and for at most ttl_ms (a change made
+ * through another server sharing the database shows within that time). */
 struct db_copy_stamp {
 	uint64_t generation;
 	int64_t mono_ms;
 };
 struct db_copy_stamp db_copy_stamp(void);
 bool db_copy_current(struct db_copy_stamp s, int64_t ttl_ms);
+
+/* The other rule for such a copy: a one-row table of a token (which database) and a version
+ * that triggers move at every change to what the copy reads (db/migrate.h makes them). A copy
+ * read at a version is current while the table still says the same. */
+struct db_version {
+	char token[40];
+	int64_t version; /* -1: no such row */
+};
+/* sql answers the row's token and version. */
+enum status db_version_read(struct db *db, const struct sql *sql, struct db_version *out);
+bool db_version_same(const struct db_version *a, const struct db_version *b);
 
 /* Run a script of several statements (migrations). The text may use the tokens @ID@ (an
  * auto-assigned 64-bit primary key) and @BLOB@ (binary), expanded per dialect. */

@@ -14,6 +14,21 @@ struct migration {
 	const char *pg;
 };
 
+/* The version table of a copy kept in memory (db_version_read()) and a trigger that moves it
+ * (SQLite: triggers on plain tables run under trusted_schema=OFF). PostgreSQL, whose copies
+ * read SQL instead, gets the table only. */
+#define MIGRATION_VERSION_TABLE(t)                                                                 \
+	"CREATE TABLE " t " (id INTEGER PRIMARY KEY CHECK (id = 1),"                               \
+	" token TEXT NOT NULL, version BIGINT NOT NULL);"                                          \
+	"INSERT INTO " t " (id, token, version) VALUES (1, lower(hex(randomblob(8))), 1);"
+#define MIGRATION_VERSION_TABLE_PG(t)                                                              \
+	"CREATE TABLE " t " (id BIGINT PRIMARY KEY CHECK (id = 1),"                                \
+	" token TEXT NOT NULL, version BIGINT NOT NULL);"                                          \
+	"INSERT INTO " t " (id, token, version) VALUES (1, md5(random()::text), 1);"
+#define MIGRATION_VERSION_BUMP(t, name, event, table)                                              \
+	"CREATE TRIGGER " name " AFTER " event " ON " table " BEGIN"                               \
+	" UPDATE " t " SET version = version + 1; END;"
+
 /* A module's migrations, ending with an entry whose version is 0. */
 struct migration_set {
 	const char *module;

@@ -629,18 +629,14 @@ static struct ent_index *cache_take(const char *token, int64_t version)
 static enum status index_get(struct db *db, struct ent_index **out)
 {
 	*out = NULL;
-	char token[40] = "";
-	int64_t version = -1;
-	struct db_res *r = db_query(db, &SQL_ENT_INDEX_VERSION, DB_NOARGS);
-	if (db_next(r)) {
-		snprintf(token, sizeof(token), "%s", db_col_text(r, 0) ? db_col_text(r, 0) : "");
-		version = db_col_int(r, 1);
-	}
-	enum status st = db_done(r);
+	struct db_version v;
+	enum status st = db_version_read(db, &SQL_ENT_INDEX_VERSION, &v);
 	if (st)
 		return st;
-	if (version < 0)
+	if (v.version < 0)
 		return ST_NOT_FOUND;
+	const char *token = v.token;
+	int64_t version = v.version;
 	if ((*out = cache_take(token, version)))
 		return ST_OK;
 	pthread_mutex_lock(&cache.build);

@@ -80,11 +80,9 @@
 	" ('创新型中小企业', 70, 'active', 0, 0),"                                                 \
 	" ('绿色工厂', 80, 'active', 0, 0);"
 
-/* A statement-level bump would do on PostgreSQL; SQLite triggers are per row, which costs an
- * import of 50,000 rows a few tenths of a second. */
+/* SQLite triggers are per row, which costs an import of 50,000 rows a few tenths of a second. */
 #define REG_BUMP(name, event, table)                                                               \
-	"CREATE TRIGGER " name " AFTER " event " ON " table " BEGIN"                               \
-	" UPDATE enterprise_registry_version SET version = version + 1; END;"
+	MIGRATION_VERSION_BUMP("enterprise_registry_version", name, event, table)
 
 const struct migration enterprises_migrations[] = {
 	{1,
@@ -150,10 +148,7 @@ const struct migration enterprises_migrations[] = {
 	 * or tool wrote. The token tells one database from another. Triggers on plain tables
 	 * run under trusted_schema=OFF. PostgreSQL keeps the list in SQL: the table only. */
 	{6,
-	 "CREATE TABLE enterprise_registry_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
-	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
-	 "INSERT INTO enterprise_registry_version (id, token, version)"
-	 " VALUES (1, lower(hex(randomblob(8))), 1);"
+	 MIGRATION_VERSION_TABLE("enterprise_registry_version")
 	 REG_BUMP("enterprises_v_ins", "INSERT", "enterprises")
 	 REG_BUMP("enterprises_v_upd", "UPDATE", "enterprises")
 	 REG_BUMP("enterprises_v_del", "DELETE", "enterprises")
@@ -163,10 +158,7 @@ const struct migration enterprises_migrations[] = {
 	 REG_BUMP("enterprise_search_v_ins", "INSERT", "enterprise_search")
 	 REG_BUMP("enterprise_search_v_upd", "UPDATE", "enterprise_search")
 	 REG_BUMP("enterprise_search_v_del", "DELETE", "enterprise_search"),
-	 "CREATE TABLE enterprise_registry_version (id BIGINT PRIMARY KEY CHECK (id = 1),"
-	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
-	 "INSERT INTO enterprise_registry_version (id, token, version)"
-	 " VALUES (1, md5(random()::text), 1);"},
+	 MIGRATION_VERSION_TABLE_PG("enterprise_registry_version")},
 	{0, NULL, NULL},
 };
 

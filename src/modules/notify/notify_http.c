@@ -1,10 +1,10 @@
 /* notify_http.c: writing notifications, the inbox API, the webhook's settings and deliveries,
  * and the job that posts the outbox to the webhook with retries. */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,8 +194,7 @@ static enum status holders_read(struct db *db, const char *perm, const char *org
  */
 #define HOLDERS_SLOTS 64
 static struct holders_slot {
-	char token[40];
-	int64_t version;
+	struct db_version at;
 	char perm[40];
 	int64_t org_id, except_user;
 	int n;
@@ -211,40 +210,22 @@ static struct holders_slot *holders_slot(const char *perm, int64_t org_id, int64
 	return &holders[h % HOLDERS_SLOTS];
 }
 
-/* The people version: *token empty when there is none to go by. */
-static enum status people_version(struct db *db, char token[40], int64_t *version)
-{
-	token[0] = '\0';
-	*version = 0;
-	struct db_res *r = db_query(db, &SQL_PEOPLE_VERSION, DB_NOARGS);
-	if (db_next(r)) {
-		const char *t = db_col_text(r, 0);
-		if (t && strlen(t) < 40)
-			memcpy(token, t, strlen(t) + 1);
-		*version = db_col_int(r, 1);
-	}
-	return db_done(r);
-}
-
 enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
 				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
 {
-	char token[40] = "";
-	int64_t version = 0;
-	bool cached = db_kind(db) == DB_SQLITE && strlen(perm) < sizeof(holders[0].perm);
-	if (cached) {
-		enum status st = people_version(db, token, &version);
+	struct holders_slot *slot = NULL;
+	struct db_version v;
+	if (db_kind(db) == DB_SQLITE && strlen(perm) < sizeof(holders[0].perm)) {
+		enum status st = db_version_read(db, &SQL_PEOPLE_VERSION, &v);
 		if (st)
 			return st;
-		cached = token[0] != '\0';
+		slot = v.version >= 0 ? holders_slot(perm, org_id, except_user) : NULL;
 	}
-	struct holders_slot *slot = cached ? holders_slot(perm, org_id, except_user) : NULL;
 	if (slot) {
 		bool hit = false;
 		pthread_mutex_lock(&holders_mu);
-		if (slot->version == version && strcmp(slot->token, token) == 0 &&
-		    slot->org_id == org_id && slot->except_user == except_user &&
-		    strcmp(slot->perm, perm) == 0) {
+		if (db_version_same(&slot->at, &v) && slot->org_id == org_id &&
+		    slot->except_user == except_user && strcmp(slot->perm, perm) == 0) {
 			*n = slot->n;
 			memcpy(ids, slot->ids, (size_t)slot->n * sizeof(*ids));
 			hit = true;
@@ -256,8 +237,7 @@ enum status notify_perm_holders(struct db *db, const char *perm, const char *org
 	enum status st = holders_read(db, perm, org_path, org_id, except_user, ids, n);
 	if (!st && slot) {
 		pthread_mutex_lock(&holders_mu);
-		memcpy(slot->token, token, sizeof(slot->token));
-		slot->version = version;
+		slot->at = v;
 		memcpy(slot->perm, perm, strlen(perm) + 1);
 		slot->org_id = org_id;
 		slot->except_user = except_user;

@@ -1,9 +1,7 @@
 /* notify_sql.c: the inbox, the webhook and its outbox: tables and statements. */
 #include "modules/notify/notify_sql.h"
 
-#define PEOPLE_BUMP(name, event, table)                                                            \
-	"CREATE TRIGGER " name " AFTER " event " ON " table " BEGIN"                               \
-	" UPDATE people_version SET version = version + 1; END;"
+#define PEOPLE_BUMP(name, event, table) MIGRATION_VERSION_BUMP("people_version", name, event, table)
 
 const struct migration notify_migrations[] = {
 	{1,
@@ -49,9 +47,7 @@ const struct migration notify_migrations[] = {
 	 * one of these tables (SQLite's way to change a constraint) must create its triggers again.
 	 * PostgreSQL looks the holders up every time: the table only. */
 	{2,
-	 "CREATE TABLE people_version (id INTEGER PRIMARY KEY CHECK (id = 1),"
-	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
-	 "INSERT INTO people_version (id, token, version) VALUES (1, lower(hex(randomblob(8))), 1);"
+	 MIGRATION_VERSION_TABLE("people_version")
 	 PEOPLE_BUMP("users_pv_ins", "INSERT", "users")
 	 PEOPLE_BUMP("users_pv_upd", "UPDATE OF org_id, status", "users")
 	 PEOPLE_BUMP("users_pv_del", "DELETE", "users")
@@ -67,9 +63,7 @@ const struct migration notify_migrations[] = {
 	 PEOPLE_BUMP("orgs_pv_ins", "INSERT", "orgs")
 	 PEOPLE_BUMP("orgs_pv_upd", "UPDATE OF path, status", "orgs")
 	 PEOPLE_BUMP("orgs_pv_del", "DELETE", "orgs"),
-	 "CREATE TABLE people_version (id BIGINT PRIMARY KEY CHECK (id = 1),"
-	 " token TEXT NOT NULL, version BIGINT NOT NULL);"
-	 "INSERT INTO people_version (id, token, version) VALUES (1, md5(random()::text), 1);"},
+	 MIGRATION_VERSION_TABLE_PG("people_version")},
 	{0, NULL, NULL},
 };
 
