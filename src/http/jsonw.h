@@ -22,8 +22,9 @@ void js_bool(struct str *s, bool v);
 /* A real as jansson writes one: 17 significant digits, ".0" when whole, "1e21" and "1e-5"
  * for exponents; null for NaN and infinities. */
 void js_real(struct str *s, double v);
-/* A jansson value, written as json_dumps(v, JSON_COMPACT) writes it, byte for byte, in a fifth
- * of the time: no loop check (a tree of ours has none) and no callback per piece. */
+/* A jansson value, written as json_dumps(v, JSON_COMPACT) writes it, byte for byte, in under
+ * half its instructions (a filing's answer: 190k -> 74k): no loop check (a tree of ours has
+ * none) and no callback per piece. */
 void js_json(struct str *s, json_t *v);
 /* "key": with the comma before it unless it is the first member */
 void js_key(struct str *s, const char *key, bool first);
