@@ -1,9 +1,11 @@
 /* db.c: the backend-independent half of db.h: dispatch, helpers, transactions, the pool. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/db_impl.h"
 #include "lib/fault.h"
@@ -321,6 +323,37 @@ void db_rollback(struct db *db)
 	gate_release(db);
 }
 
+enum status db_defer_sync(struct db *db, bool on)
+{
+	if (!db->drv->set_synced || db->sync_deferred == on)
+		return ST_OK;
+	if (db->tx_depth)
+		return ST_INTERNAL; /* SQLite changes it only between transactions */
+	enum status st = db->drv->set_synced(db, !on);
+	if (!st)
+		db->sync_deferred = on;
+	return st;
+}
+
+bool db_sync_deferred(const struct db *db)
+{
+	return db->sync_deferred;
+}
+
+int db_log_frames(struct db *db)
+{
+	return db->sync_deferred && db->drv->log_frames ? db->drv->log_frames(db) : 0;
+}
+
+enum status db_checkpoint(struct db *db)
+{
+	if (!db->drv->checkpoint)
+		return ST_OK;
+	if (fault_db())
+		return ST_DB;
+	return db->drv->checkpoint(db);
+}
+
 bool db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;
@@ -384,6 +417,7 @@ enum status db_backup(struct db *db, const char *out_path, char *msg, size_t msg
 
 struct db_pool {
 	char *url;
+	char *log_file; /* SQLite: the write-ahead log db_pool_sync() syncs; NULL on PostgreSQL */
 	pthread_mutex_t write_gate; /* SQLite: one writer of this process at a time (db_begin) */
 	pthread_mutex_t mu;	    /* guards everything below */
 	pthread_cond_t cv;
@@ -453,9 +487,46 @@ enum status db_pool_new(const char *url, unsigned max_conns, struct db_pool **ou
 		db_pool_free(p);
 		return st;
 	}
+	char log[4096];
+	if (db->drv->log_file && db->drv->log_file(db, log, sizeof(log)) == ST_OK &&
+	    !(p->log_file = strdup(log))) {
+		db_close(db);
+		db_pool_free(p);
+		return ST_NOMEM;
+	}
 	p->idle[p->n_idle++] = db;
 	p->n_open = 1;
 	*out = p;
+	return ST_OK;
+}
+
+/*
+ * The second half of a deferred commit: fdatasync() of the write-ahead log, through a
+ * descriptor of its own, so it runs while another thread writes the next transaction on the
+ * connection that committed. It syncs the file, not one connection's writes: every frame
+ * appended so far, the deferred commits among them, is on disk when it returns. A frame that
+ * left the log for the database file went there in a checkpoint, which syncs the log before
+ * and the database after (synchronous=NORMAL still does). No log (ENOENT): the last
+ * connection closed it after a full checkpoint. An in-memory database has nothing to sync.
+ * When the disk refuses (EIO), the commits are visible but may not survive a power cut: the
+ * caller answers an error, and the log says why.
+ */
+enum status db_pool_sync(struct db_pool *p)
+{
+	if (!p->log_file)
+		return ST_OK;
+	int fd = open(p->log_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? ST_OK : ST_DB;
+	int rc;
+	while ((rc = fdatasync(fd)) != 0 && errno == EINTR)
+		;
+	int err = errno;
+	close(fd);
+	if (rc != 0) {
+		log_warnx("syncing %s failed: %s", p->log_file, strerror(err));
+		return ST_DB;
+	}
 	return ST_OK;
 }
 
@@ -470,6 +541,7 @@ void db_pool_free(struct db_pool *p)
 	pthread_cond_destroy(&p->cv);
 	free(p->idle);
 	free(p->url);
+	free(p->log_file);
 	free(p);
 }
 
@@ -525,6 +597,8 @@ void db_pool_put(struct db_pool *p, struct db *db)
 		log_warnx("connection returned inside a transaction; rolling back");
 		db_rollback(db);
 	}
+	if (db->sync_deferred && db_defer_sync(db, false))
+		db->broken = true; /* the next user would not know its commits wait for nothing */
 	if (db->broken) {
 		/* The server went away (or the file is damaged): the idle connections are suspect
 		 * too, so close them all and let the next requests open fresh ones. */

@@ -149,6 +149,23 @@ enum status db_begin_if_free(struct db *db, bool *began);
 enum status db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+/*
+ * Group commit in two halves, for the one writer that commits batches of requests (appeals'
+ * filings). After db_defer_sync(db, true), db's commits do not wait for the disk (SQLite:
+ * synchronous=NORMAL on this connection): what they wrote is visible at once, and durable
+ * when a db_pool_sync() that began after the commit returns ST_OK. So the next batch is
+ * written while this one's log goes to disk. Nothing so committed may be answered as saved
+ * before that. Only between transactions. PostgreSQL: commits stay synchronous, both do
+ * nothing. A connection given back to the pool waits for the disk again.
+ */
+enum status db_defer_sync(struct db *db, bool on);
+bool db_sync_deferred(const struct db *db);
+/* Such a connection's commits leave checkpoints (SQLite copying its log into the database
+ * file, and the log starting again) to the caller too: db_log_frames() is the log's length
+ * after db's last commit (0 when not deferred), and db_checkpoint() copies what it can, on
+ * any connection, beside a transaction being written on another. */
+int db_log_frames(struct db *db);
+enum status db_checkpoint(struct db *db);
 /* How many write transactions this process has committed: a cache of what the database says
  * (the roles of a user, say) is current while this has not moved since it was filled. */
 uint64_t db_commit_generation(void);
@@ -197,6 +214,8 @@ void db_pool_put(struct db_pool *p, struct db *db);
 /* Open connections (for /metrics), and connections in use. */
 void db_pool_stats(struct db_pool *p, unsigned *open, unsigned *in_use);
 const char *db_pool_url(const struct db_pool *p);
+/* Every commit of the pool's database so far is on disk (see db_defer_sync). */
+enum status db_pool_sync(struct db_pool *p);
 
 /* True when url names PostgreSQL. */
 bool db_url_is_postgres(const char *url);

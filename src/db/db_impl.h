@@ -27,6 +27,12 @@ struct db_driver {
 	enum status (*backup)(struct db *db, const char *out_path, char *msg, size_t msglen);
 	/* whether the statement of a result writes */
 	bool (*writes)(struct db_res *r);
+	/* SQLite: whether commits wait for the disk (synchronous FULL or NORMAL), and the file
+	 * they are logged to (its write-ahead log); NULL on PostgreSQL, whose commits always do */
+	enum status (*set_synced)(struct db *db, bool synced);
+	enum status (*log_file)(struct db *db, char *path, size_t n);
+	int (*log_frames)(struct db *db);
+	enum status (*checkpoint)(struct db *db);
 };
 
 /* Every backend's result starts with this. */
@@ -49,6 +55,7 @@ struct db {
 	 * holds it. */
 	pthread_mutex_t *write_gate;
 	bool gate_held;
+	bool sync_deferred; /* db_defer_sync(): its commits do not wait for the disk */
 	unsigned long queries;
 	struct db_res failed; /* returned by db_query() when a fault is injected */
 	char errmsg[256];

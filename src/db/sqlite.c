@@ -27,6 +27,7 @@ struct sq_db {
 	size_t nbuckets;
 	size_t count;
 	int trace_fd; /* TIEJIAN_SQL_TRACE: the statement log, or -1 */
+	int log_frames; /* sync deferred: the log's frames after this connection's last commit */
 };
 
 static enum status map_rc(int rc)
@@ -488,6 +489,55 @@ static enum status sq_backup(struct db *db, const char *out_path, char *msg, siz
 	return ST_OK;
 }
 
+/* In place of the automatic checkpoint, which copies the log into the database file at the
+ * committing connection's commit once the log is 1,000 frames long. */
+static int sq_wal_frames(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((struct sq_db *)arg)->log_frames = frames;
+	return SQLITE_OK;
+}
+
+/* Deferred: a commit neither syncs the log (synchronous=NORMAL still syncs around a checkpoint
+ * and a restart of the log) nor checkpoints it. */
+static enum status sq_set_synced(struct db *db, bool synced)
+{
+	struct sq_db *d = (struct sq_db *)db;
+	enum status st = pragma(d, synced ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+	if (!st && synced)
+		st = map_rc(sqlite3_wal_autocheckpoint(d->h, 1000)); /* SQLite's default */
+	if (!st && !synced) {
+		d->log_frames = 0;
+		sqlite3_wal_hook(d->h, sq_wal_frames, d);
+	}
+	return st;
+}
+
+static int sq_log_frames(struct db *db)
+{
+	return ((struct sq_db *)db)->log_frames;
+}
+
+/* PASSIVE: copies what no reader still needs from the log, waiting for no one; a writer may
+ * go on meanwhile. Another checkpoint running (BUSY) is as good. */
+static enum status sq_checkpoint(struct db *db)
+{
+	int rc = sqlite3_wal_checkpoint_v2(((struct sq_db *)db)->h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+					   NULL, NULL);
+	return rc == SQLITE_BUSY ? ST_OK : map_rc(rc);
+}
+
+static enum status sq_log_file(struct db *db, char *path, size_t n)
+{
+	sqlite3 *h = ((struct sq_db *)db)->h;
+	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(h, "main"));
+	if (!wal || !*wal || strlen(wal) >= n)
+		return ST_INVALID; /* an in-memory database, or a path too long */
+	memcpy(path, wal, strlen(wal) + 1);
+	return ST_OK;
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.kind = DB_SQLITE,
@@ -507,4 +557,8 @@ const struct db_driver db_sqlite_driver = {
 	.exec_script = sq_exec_script,
 	.backup = sq_backup,
 	.writes = sq_writes,
+	.set_synced = sq_set_synced,
+	.log_file = sq_log_file,
+	.log_frames = sq_log_frames,
+	.checkpoint = sq_checkpoint,
 };

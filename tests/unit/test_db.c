@@ -848,11 +848,83 @@ static void write_gate_shared(void **state)
 	db_pool_free(pool);
 }
 
+/* Group commit's halves: a deferred connection commits at synchronous=NORMAL and leaves the
+ * log's checkpoints to its caller (the log grows past SQLite's 1,000-frame checkpoint, and
+ * db_log_frames() says how far); db_pool_sync() syncs it; a checkpoint on another connection
+ * copies the log, and the next commit starts it again. Given back, it is synced again. */
+static void deferred_sync(void **state)
+{
+	(void)state;
+	struct db_pool *pool;
+	char err[256];
+	assert_int_equal(db_pool_new(path, 4, &pool, err, sizeof(err)), ST_OK);
+	struct db *w, *other;
+	assert_int_equal(db_pool_get(pool, 1000, &w), ST_OK);
+	assert_int_equal(db_pool_get(pool, 1000, &other), ST_OK);
+	static const struct sql Q_SYNC = SQL("PRAGMA synchronous");
+	int64_t level = 0;
+	assert_false(db_sync_deferred(w));
+	assert_int_equal(db_log_frames(w), 0);
+	assert_int_equal(db_defer_sync(w, true), ST_OK);
+	assert_true(db_sync_deferred(w));
+	assert_int_equal(db_int1(w, &Q_SYNC, DB_NOARGS, &level), ST_OK);
+	assert_int_equal(level, 1); /* NORMAL */
+
+	static const struct sql Q_MAKE = SQL("CREATE TABLE IF NOT EXISTS big (x BLOB)");
+	static const struct sql Q_FILL =
+		SQL("INSERT INTO big (x) SELECT randomblob(3000) FROM json_each($1)");
+	static const struct sql Q_COUNT = SQL("SELECT count(*) FROM big");
+	char many[1300 * 2 + 2];
+	size_t k = 0;
+	many[k++] = '[';
+	for (int i = 0; i < 1300; i++) {
+		many[k++] = '0';
+		many[k++] = i < 1299 ? ',' : ']';
+	}
+	many[k] = '\0';
+	assert_int_equal(db_exec(w, &Q_MAKE, DB_NOARGS, NULL), ST_OK);
+	assert_int_equal(db_begin(w), ST_OK);
+	assert_int_equal(db_defer_sync(w, false), ST_INTERNAL); /* not inside a transaction */
+	assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text(many)), NULL), ST_OK);
+	assert_int_equal(db_commit(w), ST_OK);
+	int first = db_log_frames(w);
+	assert_true(first > 1300); /* no checkpoint at 1,000 frames */
+	assert_int_equal(db_pool_sync(pool), ST_OK);
+	int64_t n = 0;
+	assert_int_equal(db_int1(other, &Q_COUNT, DB_NOARGS, &n), ST_OK);
+	assert_int_equal(n, 1300); /* visible to the others at once */
+	assert_int_equal(db_begin(w), ST_OK);
+	assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0]")), NULL), ST_OK);
+	assert_int_equal(db_commit(w), ST_OK);
+	assert_true(db_log_frames(w) > first); /* still not checkpointed */
+
+	assert_int_equal(db_checkpoint(other), ST_OK);
+	assert_int_equal(db_begin(w), ST_OK);
+	assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0]")), NULL), ST_OK);
+	assert_int_equal(db_commit(w), ST_OK);
+	assert_true(db_log_frames(w) < 10); /* the log started again */
+	assert_int_equal(db_pool_sync(pool), ST_OK);
+
+	/* back in the pool, it waits for the disk again */
+	db_pool_put(pool, w);
+	struct db *again;
+	assert_int_equal(db_pool_get(pool, 1000, &again), ST_OK);
+	assert_ptr_equal(again, w);
+	assert_false(db_sync_deferred(again));
+	assert_int_equal(db_int1(again, &Q_SYNC, DB_NOARGS, &level), ST_OK);
+	assert_int_equal(level, 2); /* FULL */
+	assert_int_equal(db_log_frames(again), 0);
+	db_pool_put(pool, again);
+	db_pool_put(pool, other);
+	db_pool_free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(open_and_kind),
 		TEST(write_gate_shared),
+		TEST(deferred_sync),
 		TEST(parameters_bound_by_number),
 		TEST(parameters_malformed_or_missing),
 		TEST(values_round_trip),
