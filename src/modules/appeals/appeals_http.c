@@ -890,15 +890,17 @@ struct filing {
 	double best;
 	enum status st;
 	bool done;
+	pthread_cond_t cv; /* its request waits on it (filing_submit) */
 	struct filing *next;
 };
 
 static struct {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct filing *head, **tail;
+	struct filing *head, **tail; /* queued, not yet in a batch */
 	bool writing;
-} filings = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &filings.head, false};
+	bool checkpointing;	   /* a filing's request is copying the log (log_checkpoint) */
+	struct filing *ckpt_waits; /* that request, waiting to take the writer's place */
+} filings = {PTHREAD_MUTEX_INITIALIZER, NULL, &filings.head, false, false, NULL};
 
 /* For GET /metrics: batches written whole and written again with savepoints, and the filings
  * that shared their commit with another. */
@@ -1048,8 +1050,13 @@ static struct {
 
 static struct db *writer_take(struct db_pool *pool, struct db *fallback)
 {
-	if (!writer.db && db_pool_get(pool, 0, &writer.db) == ST_OK)
+	if (!writer.db && db_pool_get(pool, 0, &writer.db) == ST_OK) {
 		writer.pool = pool;
+		if (db_defer_sync(writer.db, true)) {
+			db_pool_put(pool, writer.db);
+			writer.db = NULL;
+		}
+	}
 	return writer.db ? writer.db : fallback;
 }
 
@@ -1069,20 +1076,85 @@ static void appeals_release(void)
 	writer.pool = NULL;
 }
 
-/* Queue f and return once its batch is written (by this thread or another). wait_us: how long
- * a writer lets more filings join before it takes the queue (--commit-wait-us). */
+/* Wake the filing first in the queue, to write the next batch (under filings.mu); or the
+ * checkpoint waiting for the writer's place. */
+static void wake_next_writer(void)
+{
+	if (filings.ckpt_waits)
+		pthread_cond_signal(&filings.ckpt_waits->cv);
+	else if (filings.head)
+		pthread_cond_signal(&filings.head->cv);
+}
+
+/*
+ * The log's checkpoint, off the writer's path (under filings.mu, f's batch answered): the
+ * writer connection's commits leave it to us (db_defer_sync). SQLite's own, at the commit
+ * that passes 1,000 frames, copied them and synced the database file in the writer's time:
+ * 10-16 ms each seventh batch. Here, on f's own connection, the bulk is copied while the next
+ * batch is written; then the frames that batch added are copied in the writer's place, so the
+ * log ends fully copied and the next batch starts it again from its beginning (copied only
+ * beside a writer, it would never end so, and grow). Every 4,000 frames: a page written by
+ * many batches is copied once (measured against 1,000: 882 -> 1,021 filings a second, p99
+ * 41 -> 48 ms; 10,000 gave no more and a p99 of 65 ms).
+ */
+#define LOG_CHECKPOINT_FRAMES 4000
+
+static void log_checkpoint(struct filing *f)
+{
+	struct db *db = f->cx->db;
+	filings.checkpointing = true;
+	pthread_mutex_unlock(&filings.mu);
+	enum status st = db_checkpoint(db);
+	pthread_mutex_lock(&filings.mu);
+	filings.ckpt_waits = f;
+	while (filings.writing)
+		pthread_cond_wait(&f->cv, &filings.mu);
+	filings.ckpt_waits = NULL;
+	filings.writing = true;
+	pthread_mutex_unlock(&filings.mu);
+	if (!st)
+		st = db_checkpoint(db);
+	if (st)
+		log_warnx("checkpoint of the database's log failed: %s", db_errmsg(db));
+	pthread_mutex_lock(&filings.mu);
+	filings.writing = false;
+	filings.checkpointing = false;
+	wake_next_writer();
+}
+
+/* Mark a batch written and wake its requests (under filings.mu); self is already awake. */
+static void batch_done(struct filing *batch, const struct filing *self)
+{
+	for (struct filing *b = batch, *next; b; b = next) {
+		next = b->next; /* b belongs to its waiting request from here on */
+		b->done = true;
+		if (b != self)
+			pthread_cond_signal(&b->cv);
+	}
+}
+
+/*
+ * Queue f and return once its batch is written and on disk (by this thread or another).
+ * wait_us: how long a writer lets more filings join before it takes the queue
+ * (--commit-wait-us). Each request waits on its own condition, woken when its batch is done
+ * or, first in the queue, when it may write the next: waking every waiting request at every
+ * commit had them queue on the mutex only to sleep again. On the kept writer connection
+ * (SQLite) the commit does not wait for the disk: the next batch is written while this one's
+ * log is synced (db_defer_sync), and the batch is answered after the sync.
+ */
 static void filing_submit(struct db_pool *pool, struct db *db, struct filing *f, int wait_us)
 {
+	pthread_cond_init(&f->cv, NULL);
 	pthread_mutex_lock(&filings.mu);
 	*filings.tail = f;
 	filings.tail = &f->next;
 	while (!f->done) {
-		if (filings.writing) {
-			pthread_cond_wait(&filings.cv, &filings.mu);
+		if (filings.writing || filings.head != f || filings.ckpt_waits) {
+			pthread_cond_wait(&f->cv, &filings.mu);
 			continue;
 		}
+		filings.writing = true;
 		if (wait_us > 0) { /* the writer's place taken, others queue behind it meanwhile */
-			filings.writing = true;
 			pthread_mutex_unlock(&filings.mu);
 			struct timespec ts = {wait_us / 1000000, (long)(wait_us % 1000000) * 1000};
 			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -1097,19 +1169,36 @@ static void filing_submit(struct db_pool *pool, struct db *db, struct filing *f,
 		if (!filings.head)
 			filings.tail = &filings.head;
 		last->next = NULL;
-		filings.writing = true;
 		pthread_mutex_unlock(&filings.mu);
-		filing_batch(writer_take(pool, db), batch, f);
+		struct db *w = writer_take(pool, db);
+		bool deferred = db_sync_deferred(w);
+		filing_batch(w, batch, f);
+		int frames = db_log_frames(w);
 		writer_check();
-		pthread_mutex_lock(&filings.mu);
-		for (struct filing *b = batch, *next; b; b = next) {
-			next = b->next; /* b belongs to its waiting request from here on */
-			b->done = true;
+		if (deferred) {
+			pthread_mutex_lock(&filings.mu);
+			filings.writing = false;
+			wake_next_writer();
+			pthread_mutex_unlock(&filings.mu);
+			bool wrote = false;
+			for (struct filing *b = batch; b; b = b->next)
+				wrote |= b->st == ST_OK;
+			enum status st = wrote ? db_pool_sync(pool) : ST_OK;
+			for (struct filing *b = batch; b && st; b = b->next)
+				if (!b->st)
+					b->st = st;
 		}
-		filings.writing = false;
-		pthread_cond_broadcast(&filings.cv);
+		pthread_mutex_lock(&filings.mu);
+		batch_done(batch, f);
+		if (!deferred) {
+			filings.writing = false;
+			wake_next_writer();
+		} else if (frames >= LOG_CHECKPOINT_FRAMES && !filings.checkpointing) {
+			log_checkpoint(f);
+		}
 	}
 	pthread_mutex_unlock(&filings.mu);
+	pthread_cond_destroy(&f->cv);
 }
 
 enum status appeals_create(struct request *req)
