@@ -902,9 +902,9 @@ static struct {
 	struct filing *ckpt_waits; /* that request, waiting to take the writer's place */
 } filings = {PTHREAD_MUTEX_INITIALIZER, NULL, &filings.head, false, false, NULL};
 
-/* For GET /metrics: batches written whole and written again with savepoints, and the filings
- * that shared their commit with another. */
-static atomic_long batches_whole, batches_again, filings_shared;
+/* For GET /metrics: batches written whole and written again with savepoints, the filings that
+ * shared their commit with another, and the log's checkpoints made beside the batches. */
+static atomic_long batches_whole, batches_again, filings_shared, log_checkpoints;
 
 static void appeals_metrics(struct str *out)
 {
@@ -917,9 +917,13 @@ static void appeals_metrics(struct str *out)
 		    "# HELP tiejian_appeal_filings_shared_total Filings that shared their commit with"
 		    " another.\n"
 		    "# TYPE tiejian_appeal_filings_shared_total counter\n"
-		    "tiejian_appeal_filings_shared_total %ld\n",
+		    "tiejian_appeal_filings_shared_total %ld\n"
+		    "# HELP tiejian_appeal_log_checkpoints_total Checkpoints of the database's log"
+		    " made beside the batches of filings (SQLite).\n"
+		    "# TYPE tiejian_appeal_log_checkpoints_total counter\n"
+		    "tiejian_appeal_log_checkpoints_total %ld\n",
 		    atomic_load(&batches_whole), atomic_load(&batches_again),
-		    atomic_load(&filings_shared));
+		    atomic_load(&filings_shared), atomic_load(&log_checkpoints));
 }
 
 static const struct sql SQL_FILING_SAVEPOINT = SQL("SAVEPOINT filing");
@@ -1116,6 +1120,8 @@ static void log_checkpoint(struct filing *f)
 		st = db_checkpoint(db);
 	if (st)
 		log_warnx("checkpoint of the database's log failed: %s", db_errmsg(db));
+	else
+		atomic_fetch_add(&log_checkpoints, 1);
 	pthread_mutex_lock(&filings.mu);
 	filings.writing = false;
 	filings.checkpointing = false;
