@@ -48,11 +48,19 @@ export function csvLine(cells) {
   return cells.map((c) => (/[",\r\n]/.test(String(c ?? '')) ? `"${String(c).replace(/"/g, '""')}"` : String(c ?? ''))).join(',');
 }
 
-/** Waits until the 企业库 list has answered for what is typed and filtered now (no request pending). */
+/** Waits until the 企业库 list has answered for what is typed and filtered now (no request pending):
+ * the table is there, has answered once (its empty text no longer says 加载中), and shows no
+ * loading mask. Right after navigating, the table could be waited for before its first request
+ * began, and the total read as 0 (seen once in the full suite on a busy machine). */
 export async function listSettled(page) {
-  await page.waitForFunction(() => !document.querySelector('[data-test="ent-table"] .el-loading-mask'));
+  const settled = () => {
+    const t = document.querySelector('[data-test="ent-table"]');
+    const empty = t && t.querySelector('.el-table__empty-text');
+    return !!t && !t.querySelector('.el-loading-mask') && !(empty && empty.textContent.includes('加载中'));
+  };
+  await page.waitForFunction(settled);
   await page.waitForTimeout(50);
-  await page.waitForFunction(() => !document.querySelector('[data-test="ent-table"] .el-loading-mask'));
+  await page.waitForFunction(settled);
 }
 
 /** The total the list shows ("共 1,234 家企业" → 1234). */
