@@ -62,9 +62,12 @@ export function rawHttp(url, data, ms = 2000) {
 	});
 }
 
-/* A statement through the sqlite3 shell; resolves its output, throws with stderr on failure. */
+/* A statement through the sqlite3 shell; resolves its output, throws with stderr on failure.
+ * It waits up to 10 s for a running server's write lock, as the server's connections do: the
+ * shell's default of not waiting failed a test once ("database is locked") when its insert met
+ * one of the server's commits. */
 export function sqlite(db, sql) {
-	return execFileSync('sqlite3', [db, sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+	return execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, sql], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 }
 
 /* The audit admin's view: every row matching the query (newest first). */
