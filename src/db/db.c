@@ -345,13 +345,13 @@ int db_log_frames(struct db *db)
 	return db->sync_deferred && db->drv->log_frames ? db->drv->log_frames(db) : 0;
 }
 
-enum status db_checkpoint(struct db *db)
+enum status db_checkpoint(struct db *db, bool restart)
 {
 	if (!db->drv->checkpoint)
 		return ST_OK;
 	if (fault_db())
 		return ST_DB;
-	return db->drv->checkpoint(db);
+	return db->drv->checkpoint(db, restart);
 }
 
 bool db_in_tx(const struct db *db)

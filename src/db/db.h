@@ -163,9 +163,12 @@ bool db_sync_deferred(const struct db *db);
 /* Such a connection's commits leave checkpoints (SQLite copying its log into the database
  * file, and the log starting again) to the caller too: db_log_frames() is the log's length
  * after db's last commit (0 when not deferred), and db_checkpoint() copies what it can, on
- * any connection, beside a transaction being written on another. */
+ * any connection, beside a transaction being written on another. With restart, it also holds
+ * off other writers and waits a moment for readers to leave the log, so that the next write
+ * starts it again even while another process reads and writes the file (db itself with no
+ * statement or transaction open: it would wait for itself). */
 int db_log_frames(struct db *db);
-enum status db_checkpoint(struct db *db);
+enum status db_checkpoint(struct db *db, bool restart);
 /* How many write transactions this process has committed: a cache of what the database says
  * (the roles of a user, say) is current while this has not moved since it was filled. */
 uint64_t db_commit_generation(void);

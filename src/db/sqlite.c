@@ -8,6 +8,12 @@
 
 #include "db/db_impl.h"
 
+/* How long a statement waits for another connection's lock (busy_timeout), and a checkpoint
+ * that starts the log again for its readers (sq_checkpoint). */
+#define SQ_BUSY_MS 10000
+#define SQ_BUSY_MS_TEXT "10000"
+#define SQ_RESTART_MS 200
+
 struct sq_stmt {
 	struct db_res res; /* first: the public result */
 	const struct sql *key;
@@ -397,7 +403,7 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 			sqlite3_trace_v2(d->h, SQLITE_TRACE_STMT, sq_trace, d);
 	}
 	/* busy_timeout first: switching to WAL itself may wait for another connection */
-	enum status st = pragma(d, "PRAGMA busy_timeout=10000");
+	enum status st = pragma(d, "PRAGMA busy_timeout=" SQ_BUSY_MS_TEXT);
 	if (!st)
 		st = pragma(d, "PRAGMA journal_mode=WAL");
 	if (!st)
@@ -520,11 +526,18 @@ static int sq_log_frames(struct db *db)
 }
 
 /* PASSIVE: copies what no reader still needs from the log, waiting for no one; a writer may
- * go on meanwhile. Another checkpoint running (BUSY) is as good. */
-static enum status sq_checkpoint(struct db *db)
+ * go on meanwhile. Another checkpoint running (BUSY) is as good. RESTART: also holds off other
+ * writers and waits, SQ_RESTART_MS at most, until no reader is inside the log, so the next
+ * write starts it again; a reader still there then (BUSY) leaves it for a later try. */
+static enum status sq_checkpoint(struct db *db, bool restart)
 {
-	int rc = sqlite3_wal_checkpoint_v2(((struct sq_db *)db)->h, NULL, SQLITE_CHECKPOINT_PASSIVE,
-					   NULL, NULL);
+	sqlite3 *h = ((struct sq_db *)db)->h;
+	if (restart)
+		sqlite3_busy_timeout(h, SQ_RESTART_MS);
+	int rc = sqlite3_wal_checkpoint_v2(
+		h, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (restart)
+		sqlite3_busy_timeout(h, SQ_BUSY_MS);
 	return rc == SQLITE_BUSY ? ST_OK : map_rc(rc);
 }
 

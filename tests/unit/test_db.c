@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/module.h"
@@ -898,7 +900,7 @@ static void deferred_sync(void **state)
 	assert_int_equal(db_commit(w), ST_OK);
 	assert_true(db_log_frames(w) > first); /* still not checkpointed */
 
-	assert_int_equal(db_checkpoint(other), ST_OK);
+	assert_int_equal(db_checkpoint(other, false), ST_OK);
 	assert_int_equal(db_begin(w), ST_OK);
 	assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0]")), NULL), ST_OK);
 	assert_int_equal(db_commit(w), ST_OK);
@@ -919,12 +921,76 @@ static void deferred_sync(void **state)
 	db_pool_free(pool);
 }
 
+/* A reader inside the log when it is copied: a passive copy stops at the reader's snapshot,
+ * so the log does not start again after it; a restart waits for the reader to leave (here
+ * 50 ms later), copies everything, and the next commit starts the log again. */
+struct reader_leave {
+	struct db_res *r;
+	enum status st;
+};
+
+static void *reader_leaves(void *arg)
+{
+	struct reader_leave *l = arg;
+	struct timespec ts = {0, 50 * 1000000L};
+	nanosleep(&ts, NULL);
+	l->st = db_done(l->r);
+	return NULL;
+}
+
+static void checkpoint_restart(void **state)
+{
+	(void)state;
+	struct db_pool *pool;
+	char err[256];
+	assert_int_equal(db_pool_new(path, 4, &pool, err, sizeof(err)), ST_OK);
+	struct db *w, *reader, *other;
+	assert_int_equal(db_pool_get(pool, 1000, &w), ST_OK);
+	assert_int_equal(db_pool_get(pool, 1000, &reader), ST_OK);
+	assert_int_equal(db_pool_get(pool, 1000, &other), ST_OK);
+	assert_int_equal(db_defer_sync(w, true), ST_OK);
+	static const struct sql Q_MAKE = SQL("CREATE TABLE IF NOT EXISTS big (x BLOB)");
+	static const struct sql Q_FILL =
+		SQL("INSERT INTO big (x) SELECT randomblob(3000) FROM json_each($1)");
+	static const struct sql Q_READ = SQL("SELECT x FROM big");
+	assert_int_equal(db_exec(w, &Q_MAKE, DB_NOARGS, NULL), ST_OK);
+	for (int round = 0; round < 2; round++) {
+		bool restart = round == 1;
+		assert_int_equal(db_checkpoint(other, true), ST_OK); /* from an empty log */
+		assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0,0,0,0,0,0,0,0]")), NULL),
+				 ST_OK);
+		int start = db_log_frames(w);
+		/* a reader in the log, then more frames after its snapshot */
+		struct reader_leave l = {db_query(reader, &Q_READ, DB_NOARGS), ST_OK};
+		assert_non_null(l.r);
+		assert_true(db_next(l.r));
+		assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0,0,0,0,0,0,0,0]")), NULL),
+				 ST_OK);
+		pthread_t t;
+		assert_int_equal(pthread_create(&t, NULL, reader_leaves, &l), 0);
+		assert_int_equal(db_checkpoint(other, restart), ST_OK);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_int_equal(l.st, ST_OK);
+		assert_int_equal(db_exec(w, &Q_FILL, DB_ARGS(db_text("[0]")), NULL), ST_OK);
+		if (restart)
+			assert_true(db_log_frames(w) < 10); /* the log started again */
+		else
+			assert_true(db_log_frames(w) > start); /* it went on */
+	}
+	assert_int_equal(db_pool_sync(pool), ST_OK);
+	db_pool_put(pool, w);
+	db_pool_put(pool, reader);
+	db_pool_put(pool, other);
+	db_pool_free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(open_and_kind),
 		TEST(write_gate_shared),
 		TEST(deferred_sync),
+		TEST(checkpoint_restart),
 		TEST(parameters_bound_by_number),
 		TEST(parameters_malformed_or_missing),
 		TEST(values_round_trip),

@@ -1108,7 +1108,7 @@ static void log_checkpoint(struct filing *f)
 	struct db *db = f->cx->db;
 	filings.checkpointing = true;
 	pthread_mutex_unlock(&filings.mu);
-	enum status st = db_checkpoint(db);
+	enum status st = db_checkpoint(db, false);
 	pthread_mutex_lock(&filings.mu);
 	filings.ckpt_waits = f;
 	while (filings.writing)
@@ -1117,7 +1117,7 @@ static void log_checkpoint(struct filing *f)
 	filings.writing = true;
 	pthread_mutex_unlock(&filings.mu);
 	if (!st)
-		st = db_checkpoint(db);
+		st = db_checkpoint(db, false);
 	if (st)
 		log_warnx("checkpoint of the database's log failed: %s", db_errmsg(db));
 	else
