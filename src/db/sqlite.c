@@ -11,7 +11,6 @@
 /* How long a statement waits for another connection's lock (busy_timeout), and a checkpoint
  * that starts the log again for its readers (sq_checkpoint). */
 #define SQ_BUSY_MS 10000
-#define SQ_BUSY_MS_TEXT "10000"
 #define SQ_RESTART_MS 200
 
 struct sq_stmt {
@@ -403,7 +402,7 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 			sqlite3_trace_v2(d->h, SQLITE_TRACE_STMT, sq_trace, d);
 	}
 	/* busy_timeout first: switching to WAL itself may wait for another connection */
-	enum status st = pragma(d, "PRAGMA busy_timeout=" SQ_BUSY_MS_TEXT);
+	enum status st = map_rc(sqlite3_busy_timeout(d->h, SQ_BUSY_MS));
 	if (!st)
 		st = pragma(d, "PRAGMA journal_mode=WAL");
 	if (!st)

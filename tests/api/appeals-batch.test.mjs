@@ -14,7 +14,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { cliUser, sqlite, sqliteOnly } from './helpers.mjs';
-import { startServer } from '../lib/server.mjs';
 import { appealServer, cast, uniquePhrase } from './appeals-helpers.mjs';
 
 let srv, c, ents, desk;
@@ -32,8 +31,8 @@ after(async () => {
 	assert.equal((await srv.stop()).code, 0);
 });
 
-async function metric(name, labels = '') {
-	const text = (await srv.fetch('/metrics')).text;
+async function metric(name, labels = '', on = srv) {
+	const text = (await on.fetch('/metrics')).text;
 	const line = text.split('\n').find((l) => l.startsWith(name + labels + ' '));
 	assert.ok(line, `${name}${labels} in /metrics`);
 	return Number(line.split(' ')[1]);
@@ -134,12 +133,7 @@ test('a long flood of filings: the log is copied beside the batches and starts a
 		const who = await fl.login('handler');
 		const es = (await who.get('/api/v1/enterprises?status=operating&page_size=40')).json.items.map((e) => e.id);
 		const cat = (await who.get('/api/v1/appeal-categories')).json.items[0].children[0].id;
-		const count = async () => {
-			const line = (await fl.fetch('/metrics')).text.split('\n')
-				.find((l) => l.startsWith('tiejian_appeal_log_checkpoints_total '));
-			assert.ok(line, 'the checkpoints in /metrics');
-			return Number(line.split(' ')[1]);
-		};
+		const count = () => metric('tiejian_appeal_log_checkpoints_total', '', fl);
 		let sent = 0, made = 0;
 		const worker = async (w) => {
 			for (let i = 0; sent < 4000 && made < 3; i++) {
@@ -177,17 +171,11 @@ test('two servers flood one database: each copies the log, it starts again, noth
 	const a = await appealServer(['--threads', '8']);
 	let b;
 	try {
-		b = await startServer({ db: a.db, dir: a.dir, demo: false, keep: true,
-			args: ['--threads', '8', '--login-rate', '1000/60', '--session-idle', '86400'] });
+		b = await appealServer(['--threads', '8'], { db: a.db, dir: a.dir, demo: false, keep: true });
 		const who = [await a.login('handler'), await b.login('handler')];
 		const es = (await who[0].get('/api/v1/enterprises?status=operating&page_size=40')).json.items.map((e) => e.id);
 		const cat = (await who[0].get('/api/v1/appeal-categories')).json.items[0].children[0].id;
-		const count = async (srv) => {
-			const line = (await srv.fetch('/metrics')).text.split('\n')
-				.find((l) => l.startsWith('tiejian_appeal_log_checkpoints_total '));
-			assert.ok(line, 'the checkpoints in /metrics');
-			return Number(line.split(' ')[1]);
-		};
+		const count = (on) => metric('tiejian_appeal_log_checkpoints_total', '', on);
 		const before = Number(sqlite(a.db, 'SELECT COUNT(*) FROM appeals'));
 		const ids = [];
 		let sent = 0;

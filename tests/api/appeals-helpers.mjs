@@ -6,9 +6,11 @@ import { cliUser } from './helpers.mjs';
 
 export const DAY = 86400;
 
-/* A demo server whose sessions last as long as the clock jumps of the tests need. */
-export async function appealServer(extra = []) {
+/* A demo server whose sessions last as long as the clock jumps of the tests need; opts go to
+ * startServer (a second server on the first one's database: { db, dir, demo: false, keep }). */
+export async function appealServer(extra = [], opts = {}) {
 	return startServer({
+		...opts,
 		args: ['--login-rate', '1000/60', '--session-idle', String(30 * DAY), '--session-max',
 			String(365 * DAY), ...extra],
 	});
