@@ -1109,9 +1109,9 @@ static void wake_next_writer(void)
  * Counted from where the last copy began: the log starts again only at a write that finds it
  * wholly copied and no reader inside it, so beside another server (or a tool) using the same
  * file it may stay longer than LOG_CHECKPOINT_FRAMES after a copy; counted from its beginning,
- * every batch would copy it again, each time with a sync of the database file. A log that
- * did not start again after a copy is copied next with a restart (db_checkpoint), which waits
- * a moment for the other process's readers to leave it. Two servers flooding a copy of the
+ * every batch would copy it again, each time with a sync of the database file. A log twice
+ * LOG_CHECKPOINT_FRAMES long did not start again after the last copy: the caller copies it
+ * with a restart (db_checkpoint), which waits a moment for the other process's readers. Two servers flooding a copy of the
  * bench's data for 60 s: a passive copy at every batch past 4,000 frames, 1,400 copies a
  * server and a log of 108 MB; counted from the last copy, 300 and 84 MB with the restart
  * (325 MB in 30 s without it); 714-793 against 697-761 filings a second.
