@@ -220,6 +220,10 @@ const char *db_pool_url(const struct db_pool *p);
 /* Every commit of the pool's database so far is on disk (see db_defer_sync). */
 enum status db_pool_sync(struct db_pool *p);
 
+/* SQLite: the writes to its write-ahead logs since the process started (each a run of frames,
+ * db/sqlite_log.c) and their bytes; zero on PostgreSQL. */
+void db_log_runs(unsigned long long *runs, unsigned long long *bytes);
+
 /* True when url names PostgreSQL. */
 bool db_url_is_postgres(const char *url);
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "db/db_impl.h"
+#include "db/sqlite_log.h"
+#include "lib/log.h"
 
 /* How long a statement waits for another connection's lock (busy_timeout), and a checkpoint
  * that starts the log again for its readers (sq_checkpoint). */
@@ -321,11 +323,14 @@ static enum status pragma(struct sq_db *d, const char *text)
 }
 
 /* Once per process, before the first connection: no memory statistics, whose upkeep takes a
- * process-wide mutex around every allocation SQLite makes (tiejian never reads them). */
+ * process-wide mutex around every allocation SQLite makes (tiejian never reads them); the log
+ * written in runs (sqlite_log.c; without it, should it fail, SQLite writes frame by frame). */
 static pthread_once_t sq_once = PTHREAD_ONCE_INIT;
 static void sq_global(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sq_log_vfs_register() != SQLITE_OK)
+		log_warnx("SQLite's log is written frame by frame: no default VFS to build on");
 }
 
 /* The statement log (bench/run.sh reads it to replay a request's statements in bench/ceiling):
@@ -498,10 +503,9 @@ static enum status sq_backup(struct db *db, const char *out_path, char *msg, siz
  * committing connection's commit once the log is 1,000 frames long. */
 static int sq_wal_frames(void *arg, sqlite3 *h, const char *name, int frames)
 {
-	(void)h;
 	(void)name;
 	((struct sq_db *)arg)->log_frames = frames;
-	return SQLITE_OK;
+	return sq_log_flush(h); /* the commit did not sync: all of it in the file before the sync */
 }
 
 /* Deferred: a commit neither syncs the log (synchronous=NORMAL still syncs around a checkpoint

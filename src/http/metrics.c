@@ -160,6 +160,16 @@ void metrics_render(struct metrics *m, struct app *app, struct str *out)
 		    "tiejian_db_connections{state=\"open\"} %u\n"
 		    "tiejian_db_connections{state=\"in_use\"} %u\n",
 		    open, in_use);
+	unsigned long long runs, bytes;
+	db_log_runs(&runs, &bytes);
+	str_appendf(out,
+		    "# HELP tiejian_db_log_writes_total Writes to SQLite's log, each a run of frames.\n"
+		    "# TYPE tiejian_db_log_writes_total counter\n"
+		    "tiejian_db_log_writes_total %llu\n"
+		    "# HELP tiejian_db_log_bytes_total Bytes written to SQLite's log.\n"
+		    "# TYPE tiejian_db_log_bytes_total counter\n"
+		    "tiejian_db_log_bytes_total %llu\n",
+		    runs, bytes);
 	str_appendf(out,
 		    "# HELP tiejian_http_requests_in_flight Requests being handled.\n"
 		    "# TYPE tiejian_http_requests_in_flight gauge\n"
