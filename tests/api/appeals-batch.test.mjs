@@ -134,9 +134,13 @@ test('a long flood of filings: the log is copied beside the batches and starts a
 		const es = (await who.get('/api/v1/enterprises?status=operating&page_size=40')).json.items.map((e) => e.id);
 		const cat = (await who.get('/api/v1/appeal-categories')).json.items[0].children[0].id;
 		const count = () => metric('tiejian_appeal_log_checkpoints_total', '', fl);
-		let sent = 0, made = 0;
+		const written = () => metric('tiejian_db_log_bytes_total', '', fl);
+		// until the log was copied three times and the flood wrote twice the log's bound to it:
+		// a log that never started again would hold all of that
+		const FRAME = 4120, BOUND = 12000 * FRAME;
+		let sent = 0, made = 0, bytes = 0;
 		const worker = async (w) => {
-			for (let i = 0; sent < 4000 && made < 3; i++) {
+			for (let i = 0; sent < 8000 && (made < 3 || bytes < 2 * BOUND); i++) {
 				const u = uniquePhrase();
 				// a hundred filings an enterprise, alike but for a phrase: some are near-duplicates
 				// of an earlier one, which a reason lets through (this test is about the log)
@@ -146,15 +150,17 @@ test('a long flood of filings: the log is copied beside the batches and starts a
 				assert.equal(r.status, 201, r.text);
 				sent++;
 				if (w === 0 && i % 20 === 0)
-					made = await count();
+					[made, bytes] = [await count(), await written()];
 			}
 		};
 		await Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
-		made = await count();
+		[made, bytes] = [await count(), await written()];
 		assert.ok(made >= 3, `the log copied three times in ${sent} filings (${made} times)`);
-		// a log never copied in full would hold every frame of the flood
+		assert.ok(bytes >= 2 * BOUND, `${bytes} bytes written to the log in ${sent} filings`);
+		// copied every 4,000 frames, and with a restart once 8,000 long: the log starts again
+		// before 12,000 frames, though batches go on while a copy runs beside them
 		const wal = statSync(fl.db + '-wal').size;
-		assert.ok(wal < 8000 * 4120, `the log is ${wal} bytes after ${sent} filings`);
+		assert.ok(wal < BOUND, `the log is ${wal} bytes after ${sent} filings (${bytes} written)`);
 	} finally {
 		assert.equal((await fl.stop()).code, 0);
 	}
