@@ -36,8 +36,8 @@ struct migration_set {
 };
 
 /* Apply every migration not yet recorded in schema_migrations, each in its own transaction
- * (or all in the caller's, when called inside one), sets in the given order. Idempotent; safe with several processes starting at once.
- * *applied (optional) receives how many ran. */
+ * (or all in the caller's, when called inside one), sets in the given order. Idempotent; safe
+ * with several processes starting at once. *applied (optional) receives how many ran. */
 enum status migrate_apply(struct db *db, const struct migration_set *sets, size_t nsets,
 			  int *applied);
 

@@ -302,7 +302,7 @@ static enum status yellow_until(struct appeal_ctx *cx, const char **out)
 	return appeal_deadline(cx, cx->today, cx->set.yellow_days, out, &prov);
 }
 
-/* ---- the queue -------------------------------------------------------------------------------- */
+/* ---- the queue ------------------------------------------------------------------------------- */
 
 static enum status q_month_ts(struct request *req, const char *name, const char *label,
 			      int64_t *out, bool end)
@@ -1111,10 +1111,10 @@ static void wake_next_writer(void)
  * file it may stay longer than LOG_CHECKPOINT_FRAMES after a copy; counted from its beginning,
  * every batch would copy it again, each time with a sync of the database file. A log twice
  * LOG_CHECKPOINT_FRAMES long did not start again after the last copy: the caller copies it
- * with a restart (db_checkpoint), which waits a moment for the other process's readers. Two servers flooding a copy of the
- * bench's data for 60 s: a passive copy at every batch past 4,000 frames, 1,400 copies a
- * server and a log of 108 MB; counted from the last copy, 300 and 84 MB with the restart
- * (325 MB in 30 s without it); 714-793 against 697-761 filings a second.
+ * with a restart (db_checkpoint), which waits a moment for the other process's readers. Two
+ * servers flooding a copy of the bench's data for 60 s: a passive copy at every batch past
+ * 4,000 frames, 1,400 copies a server and a log of 108 MB; counted from the last copy, 300 and
+ * 84 MB with the restart (325 MB in 30 s without it); 714-793 against 697-761 filings a second.
  */
 static bool log_due(int frames)
 {
