@@ -94,6 +94,16 @@ static int close_pair(void **state)
 	return 0;
 }
 
+/* h's log holds nothing: writing out what it holds writes nothing */
+static void nothing_held(sqlite3 *h)
+{
+	unsigned long long runs0, bytes0, runs1, bytes1;
+	db_log_runs(&runs0, &bytes0);
+	assert_int_equal(sq_log_flush(h), SQLITE_OK);
+	db_log_runs(&runs1, &bytes1);
+	assert_true(runs1 == runs0 && bytes1 == bytes0);
+}
+
 /* n rows of `size` random bytes each, keys spread so the index takes pages of its own */
 static void insert_rows(sqlite3 *h, int n, int size)
 {
@@ -128,11 +138,7 @@ static void commits_visible_at_once(void **state)
 		insert_rows(writer, n, size);
 		exec(writer, "COMMIT");
 		db_log_runs(&runs1, &bytes1);
-		/* nothing held after the commit: its last run went out with the commit frame */
-		unsigned long long runs2, bytes2;
-		assert_int_equal(sq_log_flush(writer), SQLITE_OK);
-		db_log_runs(&runs2, &bytes2);
-		assert_true(runs2 == runs1 && bytes2 == bytes1);
+		nothing_held(writer); /* its last run went out with the commit frame */
 		rows += n;
 		bytes += (int64_t)n * size;
 		assert_int_equal(int1(reader, "SELECT count(*) FROM t"), rows);
@@ -163,11 +169,7 @@ static void large_commit(void **state)
 	exec(writer, "COMMIT");
 	assert_int_equal(int1(reader, "SELECT count(*) FROM t"), 20000);
 	assert_int_equal(int1(reader, "SELECT sum(length(body)) FROM t"), 40000000);
-	unsigned long long runs0, bytes0, runs1, bytes1;
-	db_log_runs(&runs0, &bytes0);
-	assert_int_equal(sq_log_flush(writer), SQLITE_OK);
-	db_log_runs(&runs1, &bytes1);
-	assert_true(runs1 == runs0 && bytes1 == bytes0); /* nothing held after it */
+	nothing_held(writer);
 	exec(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
 	assert_int_equal(log_size(), 0);
 	assert_int_equal(int1(writer, "SELECT count(*) FROM t"), 20000);
@@ -245,11 +247,7 @@ static void spill_then_rollback(void **state)
 		" zeroblob(100) END FROM c",
 		NULL, NULL, NULL);
 	assert_int_equal(rc, SQLITE_CONSTRAINT);
-	unsigned long long runs0, bytes0, runs1, bytes1;
-	db_log_runs(&runs0, &bytes0);
-	assert_int_equal(sq_log_flush(writer), SQLITE_OK);
-	db_log_runs(&runs1, &bytes1);
-	assert_true(runs1 == runs0 && bytes1 == bytes0); /* nothing held after it */
+	nothing_held(writer);
 	exec(reader, "BEGIN");
 	insert_rows(reader, 400, 300);
 	exec(reader, "COMMIT");
