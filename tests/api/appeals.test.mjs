@@ -120,6 +120,35 @@ test('the duplicate guard: a near-identical appeal within 30 days is shown, and 
 	assert.equal(seen.json.duplicate_reason, '上次反映后问题再次出现');
 });
 
+test('a filing answers with the appeal as GET then shows it, to the enterprise and to officials', async () => {
+	// the answer is built from what the filing wrote, not read back: every member must match
+	const same = async (as, fields, why) => {
+		const a = await file(c, fields, as);
+		const seen = await get(as, a);
+		assert.equal(seen.status, 200, seen.text);
+		assert.deepEqual(a, seen.json, why);
+		return a;
+	};
+	const own = await same(c.enterprise, { urgency: 'urgent', contact_via: 'phone', contact_name: '钱经理',
+		contact_phone: '0452-2468135' }, 'the enterprise, for itself');
+	assert.equal(own.suggested_unit, null, 'the enterprise view');
+	const mine = await same(c.cadre, { enterprise_id: c.ownEnterprise, channel: 'visit', contact_ok: false,
+		category_id: c.cat['1002'], topic: '走访发现的用地问题' }, 'a cadre, on its behalf');
+	assert.equal(mine.contact.allowed, false);
+	assert.ok(mine.suggested_unit && mine.supervisions, 'the officials\' view');
+	// a duplicate filed anyway: duplicate_of and the reason in the answer and in its timeline row
+	const body = { enterprise_id: c.ownEnterprise, channel: 'hotline', title: `同一件事（${own.id}）`,
+		content: `园区道路破损严重影响运输，编号${own.id}，请求尽快维修。`, category_id: c.cat['0101'] };
+	const first = await c.dispatcher.post('/api/v1/appeals', body);
+	assert.equal(first.status, 201, first.text);
+	assert.deepEqual(first.json, (await get(c.dispatcher, first.json)).json);
+	const again = await c.dispatcher.post('/api/v1/appeals', { ...body, duplicate_reason: '企业再次来电' });
+	assert.equal(again.status, 201, again.text);
+	assert.equal(again.json.duplicate_of, first.json.id);
+	assert.equal(again.json.timeline[0].detail.duplicate_of, first.json.id);
+	assert.deepEqual(again.json, (await get(c.dispatcher, again.json)).json, 'a duplicate with its reason');
+});
+
 test('the whole path: file, accept, assign, start, contact, interim reply, reply solved, rate 满意 → closed', async () => {
 	const a = await file(c, { topic: '技改项目贷款审批慢' });
 	// the enterprise cannot receive its own appeal: no permission (403), not a state question

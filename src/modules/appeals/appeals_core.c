@@ -902,6 +902,13 @@ enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a)
 	return a->grams ? ST_OK : ST_NOMEM;
 }
 
+json_t *appeal_file_detail(const struct appeal *a)
+{
+	return json_pack("{s:s, s:s, s:o}", "channel", a->channel, "urgency", a->urgency,
+			 "duplicate_of",
+			 a->duplicate_of ? json_integer(a->duplicate_of) : json_null());
+}
+
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a)
 {
 	enum status st = appeal_file_prepare(cx, a);
@@ -931,11 +938,7 @@ enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a)
 		st = appeal_counters_apply(cx, NULL, NULL, a);
 	if (!st)
 		st = appeal_event(cx, a, "file", AS__COUNT, AS_SUBMITTED, true, NULL,
-				  json_pack("{s:s, s:s, s:o}", "channel", a->channel, "urgency",
-					    a->urgency, "duplicate_of",
-					    a->duplicate_of ? json_integer(a->duplicate_of)
-							    : json_null()),
-				  NULL);
+				  appeal_file_detail(a), &a->filed_event);
 	if (!st)
 		st = appeal_audit(cx, a, "create",
 			   json_pack("{s:s, s:I, s:s, s:I, s:s, s:o}", "title", a->title,

@@ -72,7 +72,8 @@ struct appeal {
 	/* joined, for display */
 	const char *enterprise_name, *uscc, *home_name, *lead_name, *suggested_name,
 		*category_name, *category_root_name, *creator_name, *escalated_to_name;
-	const char *grams; /* the search tokens, while filing */
+	const char *grams;    /* the search tokens, while filing */
+	int64_t filed_event; /* the id of its timeline's first row, once filed */
 	/* co-units */
 	int nco;
 	int64_t co_id[APPEAL_MAX_CO];
@@ -174,12 +175,15 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 /* A new appeal (fields set by the caller: enterprise, home org and path, region, category and
  * its root, channel, title, content, urgency, contact, created_by, duplicate_*): deadlines,
  * the routing suggestion, the first timeline row, search text, counters, audit row and the
- * dispatchers' notifications. a->id receives the id. Inside the caller's transaction.
- * appeal_file_prepare (the limits, the acceptance deadline, the suggestion, the search tokens:
- * reads only, so outside the transaction) and appeal_file_write are its two halves. */
+ * dispatchers' notifications. a->id receives the id, a->filed_event the timeline row's.
+ * Inside the caller's transaction. appeal_file_prepare (the limits, the acceptance deadline,
+ * the suggestion, the search tokens: reads only, so outside the transaction) and
+ * appeal_file_write are its two halves. */
 enum status appeal_file(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a);
 enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a);
+/* The detail of a filing's timeline row: its channel, urgency and the appeal it may repeat. */
+json_t *appeal_file_detail(const struct appeal *a);
 /* A batch with nothing in it yet (NULL when out of memory), and its end. */
 struct appeal_batch *appeal_batch_new(void);
 void appeal_batch_free(struct appeal_batch *b);

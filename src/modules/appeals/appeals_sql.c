@@ -380,8 +380,8 @@ const struct sql SQL_CAT_UPDATE =
 /* For filing: the category, its top level, and whether both are in use. */
 const struct sql SQL_CAT_FOR_FILING =
 	SQL("SELECT c.id, COALESCE(c.parent_id, c.id), c.status, COALESCE(p.status, 'active'),"
-	    " c.name FROM appeal_categories c LEFT JOIN appeal_categories p ON p.id = c.parent_id"
-	    " WHERE c.id = $1");
+	    " c.name, COALESCE(p.name, c.name) FROM appeal_categories c"
+	    " LEFT JOIN appeal_categories p ON p.id = c.parent_id WHERE c.id = $1");
 const struct sql SQL_CAT_TOP_COUNT =
 	SQL("SELECT COUNT(*) FROM appeal_categories WHERE parent_id IS NULL AND status = 'active'");
 
@@ -437,8 +437,8 @@ const struct sql SQL_ROUTE_MATCH =
 /* ---- orgs, enterprises and people the module looks up ------------------------------------- */
 
 const struct sql SQL_ENT_FOR_APPEAL =
-	SQL("SELECT e.id, e.org_id, o.path, e.region_code, e.name, e.status FROM enterprises e"
-	    " JOIN orgs o ON o.id = e.org_id WHERE e.id = $1");
+	SQL("SELECT e.id, e.org_id, o.path, e.region_code, e.name, e.status, e.uscc, o.name"
+	    " FROM enterprises e JOIN orgs o ON o.id = e.org_id WHERE e.id = $1");
 const struct sql SQL_ORG_FOR_UNIT =
 	SQL("SELECT id, path, name, status, kind FROM orgs WHERE id = $1");
 const struct sql SQL_UNITS =
