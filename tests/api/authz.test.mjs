@@ -112,31 +112,32 @@ after(async () => {
 	if (srv) assert.equal((await srv.stop()).code, 0);
 });
 
-/* Every record of each kind, with its ties. */
+/* Every record of each kind, with its ties, in the order of their ids (PostgreSQL gives rows
+ * without ORDER BY in the order of its heap, where an updated row moves). */
 function pools() {
-	const orgPaths = Object.fromEntries(query('SELECT id, path FROM orgs').map((o) => [o.id, o.path]));
+	const orgPaths = Object.fromEntries(query('SELECT id, path FROM orgs ORDER BY id').map((o) => [o.id, o.path]));
 	const co = {};
-	for (const c of query('SELECT appeal_id, org_id FROM appeal_co_units')) (co[c.appeal_id] ||= []).push(c.org_id);
+	for (const c of query('SELECT appeal_id, org_id FROM appeal_co_units ORDER BY appeal_id, org_id')) (co[c.appeal_id] ||= []).push(c.org_id);
 	return {
-		org: query('SELECT id, path, id AS org FROM orgs').map((r) => ({ id: r.id, path: r.path, orgs: [r.id], paths: [r.path] })),
-		user: query('SELECT u.id, u.username, u.org_id, o.path FROM users u JOIN orgs o ON o.id = u.org_id')
+		org: query('SELECT id, path, id AS org FROM orgs ORDER BY id').map((r) => ({ id: r.id, path: r.path, orgs: [r.id], paths: [r.path] })),
+		user: query('SELECT u.id, u.username, u.org_id, o.path FROM users u JOIN orgs o ON o.id = u.org_id ORDER BY u.id')
 			.map((r) => ({ id: r.id, username: r.username, path: r.path, orgs: [r.org_id], paths: [r.path], user: r.id })),
-		enterprise: query('SELECT e.id, e.org_id, o.path FROM enterprises e JOIN orgs o ON o.id = e.org_id')
+		enterprise: query('SELECT e.id, e.org_id, o.path FROM enterprises e JOIN orgs o ON o.id = e.org_id ORDER BY e.id')
 			.map((r) => ({ id: r.id, path: r.path, orgs: [r.org_id], paths: [r.path], enterprise: r.id })),
-		appeal: query('SELECT id, enterprise_id, created_by, home_org_id, home_path, lead_org_id, lead_path FROM appeals')
+		appeal: query('SELECT id, enterprise_id, created_by, home_org_id, home_path, lead_org_id, lead_path FROM appeals ORDER BY id')
 			.map((r) => {
 				const orgs = [r.home_org_id, r.lead_org_id, ...(co[r.id] || [])].filter(Boolean);
 				return { id: r.id, path: r.home_path, orgs, paths: orgs.map((o) => orgPaths[o]), enterprise: r.enterprise_id,
 					user: r.created_by, tied: orgs.length > 1 };
 			}),
-		attachment: query('SELECT f.id, f.appeal_id FROM appeal_attachments f'),
+		attachment: query('SELECT f.id, f.appeal_id FROM appeal_attachments f ORDER BY f.id'),
 		/* visits and liaison assignments: tied to their enterprise's bureau (and their user) */
-		visit: query('SELECT v.id, v.enterprise_id, v.created_by, e.org_id, o.path FROM visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN orgs o ON o.id = e.org_id')
+		visit: query('SELECT v.id, v.enterprise_id, v.created_by, e.org_id, o.path FROM visits v JOIN enterprises e ON e.id = v.enterprise_id JOIN orgs o ON o.id = e.org_id ORDER BY v.id')
 			.map((r) => ({ id: r.id, path: r.path, orgs: [r.org_id], paths: [r.path], enterprise: r.enterprise_id, user: r.created_by })),
-		liaison: query('SELECT l.id, l.enterprise_id, l.user_id, e.org_id, o.path FROM liaisons l JOIN enterprises e ON e.id = l.enterprise_id JOIN orgs o ON o.id = e.org_id')
+		liaison: query('SELECT l.id, l.enterprise_id, l.user_id, e.org_id, o.path FROM liaisons l JOIN enterprises e ON e.id = l.enterprise_id JOIN orgs o ON o.id = e.org_id ORDER BY l.id')
 			.map((r) => ({ id: r.id, path: r.path, orgs: [r.org_id], paths: [r.path], enterprise: r.enterprise_id, user: r.user_id })),
-		token: query('SELECT id, user_id FROM api_tokens WHERE revoked_at IS NULL'),
-		notification: query('SELECT id, user_id FROM notifications'),
+		token: query('SELECT id, user_id FROM api_tokens WHERE revoked_at IS NULL ORDER BY id'),
+		notification: query('SELECT id, user_id FROM notifications ORDER BY id'),
 	};
 }
 
