@@ -109,6 +109,11 @@ struct db_res *db_query(struct db *db, const struct sql *sql, const struct db_va
 	if (r->st != ST_OK || r == &db->failed || db->tx_depth || db->gate_held ||
 	    !db->drv->writes(r))
 		return r;
+	if (db->reading) { /* it would commit only with the snapshot (db.h) */
+		db_set_errmsg(db, "a write inside db_read_begin()");
+		r->st = ST_INTERNAL;
+		return r;
+	}
 	r->wrote = true;
 	if (db->write_gate) {
 		if (!gate_take(db, true)) {
@@ -238,7 +243,7 @@ static const struct sql SQL_ROLLBACK = SQL("ROLLBACK");
 static enum status begin(struct db *db, bool wait, bool *began)
 {
 	*began = false;
-	if (db->tx_depth) {
+	if (db->tx_depth || db->reading) {
 		db_set_errmsg(db, "nested transaction");
 		return ST_INTERNAL;
 	}
@@ -357,6 +362,26 @@ enum status db_checkpoint(struct db *db, bool restart)
 bool db_in_tx(const struct db *db)
 {
 	return db->tx_depth > 0;
+}
+
+static const struct sql SQL_READ_BEGIN = SQL("BEGIN");
+
+enum status db_read_begin(struct db *db)
+{
+	if (db->drv->kind != DB_SQLITE || db->tx_depth || db->reading)
+		return ST_OK;
+	enum status st = db_exec(db, &SQL_READ_BEGIN, DB_NOARGS, NULL);
+	db->reading = st == ST_OK;
+	return st;
+}
+
+void db_read_end(struct db *db)
+{
+	if (!db->reading)
+		return;
+	db->reading = false;
+	if (db_exec(db, &SQL_COMMIT, DB_NOARGS, NULL))
+		db->broken = true;
 }
 
 /* Expand @ID@ and @BLOB@ for the dialect; returns malloc'd text or NULL. */
@@ -597,6 +622,7 @@ void db_pool_put(struct db_pool *p, struct db *db)
 		log_warnx("connection returned inside a transaction; rolling back");
 		db_rollback(db);
 	}
+	db_read_end(db);
 	if (db->sync_deferred && db_defer_sync(db, false))
 		db->broken = true; /* the next user would not know its commits wait for nothing */
 	if (db->broken) {

@@ -149,6 +149,13 @@ enum status db_begin_if_free(struct db *db, bool *began);
 enum status db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_tx(const struct db *db);
+/* Several reads on one snapshot, until db_read_end(); nothing written in between. SQLite: a
+ * deferred BEGIN, so that whether another connection has committed since (which empties this
+ * connection's page cache) is asked once for them all, not at every statement. PostgreSQL:
+ * nothing (each statement sees what committed before it). A connection given back to the
+ * pool ends it. */
+enum status db_read_begin(struct db *db);
+void db_read_end(struct db *db);
 /*
  * Group commit in two halves, for the one writer that commits batches of requests (appeals'
  * filings). After db_defer_sync(db, true), db's commits do not wait for the disk (SQLite:

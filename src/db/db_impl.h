@@ -56,6 +56,7 @@ struct db {
 	pthread_mutex_t *write_gate;
 	bool gate_held;
 	bool sync_deferred; /* db_defer_sync(): its commits do not wait for the disk */
+	bool reading;       /* db_read_begin(): a read transaction open (SQLite) */
 	unsigned long queries;
 	struct db_res failed; /* returned by db_query() when a fault is injected */
 	char errmsg[256];

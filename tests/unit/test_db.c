@@ -520,6 +520,51 @@ static void transactions(void **state)
 	db_close(other);
 }
 
+/* db_read_begin(): the reads until db_read_end() see one snapshot; a write or a transaction
+ * inside is refused, not committed with the snapshot; a connection given back ends it. */
+static void read_snapshot(void **state)
+{
+	(void)state;
+	script(SCHEMA);
+	struct db *other;
+	char err[256];
+	assert_int_equal(db_open(path, &other, err, sizeof(err)), ST_OK);
+	int64_t id = 0;
+	assert_int_equal(db_read_begin(db), ST_OK);
+	assert_int_equal(count_parents(db), 0);
+	assert_int_equal(db_int1(other, &SQL_PARENT_ADD, DB_ARGS(db_text("a"), db_int(1), db_null()),
+				 &id),
+			 ST_OK);
+	assert_int_equal(count_parents(db), 0); /* still the snapshot */
+	assert_int_equal(db_int1(db, &SQL_PARENT_ADD, DB_ARGS(db_text("b"), db_int(1), db_null()),
+				 &id),
+			 ST_INTERNAL);
+	assert_non_null(strstr(db_errmsg(db), "db_read_begin"));
+	assert_int_equal(db_begin(db), ST_INTERNAL);
+	db_read_end(db);
+	assert_false(db_broken(db));
+	assert_int_equal(count_parents(db), 1);
+	assert_int_equal(count_parents(other), 1); /* "b" was never written */
+	db_close(other);
+
+	struct db_pool *pool;
+	assert_int_equal(db_pool_new(path, 2, &pool, err, sizeof(err)), ST_OK);
+	struct db *a;
+	assert_int_equal(db_pool_get(pool, 1000, &a), ST_OK);
+	assert_int_equal(db_read_begin(a), ST_OK);
+	assert_int_equal(count_parents(a), 1);
+	db_pool_put(pool, a);
+	assert_int_equal(db_pool_get(pool, 1000, &a), ST_OK);
+	assert_int_equal(db_begin(a), ST_OK); /* the same connection, its snapshot ended */
+	assert_int_equal(db_int1(a, &SQL_PARENT_ADD, DB_ARGS(db_text("c"), db_int(1), db_null()),
+				 &id),
+			 ST_OK);
+	assert_int_equal(db_commit(a), ST_OK);
+	assert_int_equal(count_parents(db), 2);
+	db_pool_put(pool, a);
+	db_pool_free(pool);
+}
+
 static void int1_results(void **state)
 {
 	(void)state;
@@ -999,6 +1044,7 @@ int main(void)
 		TEST(constraint_statuses),
 		TEST(constraint_statuses_on_orgs),
 		TEST(transactions),
+		TEST(read_snapshot),
 		TEST(int1_results),
 		TEST(scripts_expand_tokens),
 		TEST(migrations_once_and_idempotent),

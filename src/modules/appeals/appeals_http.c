@@ -1337,7 +1337,8 @@ enum status appeals_create(struct request *req)
 		if (channel < 0)
 			return req_fail(req, ST_INVALID, "required", "请选择诉求渠道", "channel");
 	}
-	if ((st = req_db(req, &db)))
+	/* what the filing reads before it queues, on one snapshot (db_read_begin) */
+	if ((st = req_db(req, &db)) || (st = db_read_begin(db)))
 		return st;
 	struct appeal_ctx cx;
 	if ((st = appeals_req_ctx(req, db, &cx)))
@@ -1415,6 +1416,7 @@ enum status appeals_create(struct request *req)
 	req_own_json(req, f.dups);
 	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)))
 		return st;
+	db_read_end(db);
 	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
 		filing_submit(req->app->pool, db, &f, req->app->cfg->commit_wait_us);
 		st = f.st;
