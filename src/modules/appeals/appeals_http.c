@@ -696,34 +696,39 @@ static json_t *event_json(struct request *req, int64_t id, int64_t at, const cha
 			 public_row, "message", jstr(message), "detail", detail ? detail : json_null());
 }
 
-/* The detail page's appeal with its working days left (negative: late), without the lists
- * that come from other tables. */
+/* What the detail page computes from the calendar: the end of the yellow stretch and the
+ * working days left on the current deadline (negative: late; *has false when none runs). */
+struct appeal_clock {
+	const char *yellow;
+	bool has;
+	int left;
+};
+
+static enum status clock_of(struct appeal_ctx *cx, const struct appeal *a, struct appeal_clock *c)
+{
+	memset(c, 0, sizeof(*c));
+	enum status st = yellow_until(cx, &c->yellow);
+	if (st || !a->due_date || appeal_state_final(a->state) || a->state == AS_REPLIED)
+		return st;
+	bool prov = false;
+	if (strcmp(a->due_date, cx->today) >= 0)
+		st = appeal_workdays(cx, cx->today, a->due_date, &c->left, &prov);
+	else if (!(st = appeal_workdays(cx, a->due_date, cx->today, &c->left, &prov)))
+		c->left = -c->left;
+	c->has = st == ST_OK;
+	return st;
+}
+
+/* The detail page's appeal, without the lists that come from other tables. */
 static enum status detail_head(struct request *req, struct appeal_ctx *cx, const struct appeal *a,
-			       bool ent, json_t **out)
+			       bool ent, const struct appeal_clock *c, json_t **out)
 {
 	*out = NULL;
-	const char *yellow;
-	enum status st = yellow_until(cx, &yellow);
-	if (st)
-		return st;
-	json_t *o = appeal_json(req, cx, a, ent, yellow);
+	json_t *o = appeal_json(req, cx, a, ent, c->yellow);
 	if (!o)
 		return ST_NOMEM;
 	req_own_json(req, o);
-	/* working days left (negative: late) on the current deadline */
-	json_t *left = json_null();
-	if (a->due_date && !appeal_state_final(a->state) && a->state != AS_REPLIED) {
-		bool prov = false;
-		int n = 0;
-		if (strcmp(a->due_date, cx->today) >= 0)
-			st = appeal_workdays(cx, cx->today, a->due_date, &n, &prov);
-		else if (!(st = appeal_workdays(cx, a->due_date, cx->today, &n, &prov)))
-			n = -n;
-		if (st)
-			return st;
-		left = json_integer(n);
-	}
-	json_object_set_new(o, "workdays_left", left);
+	json_object_set_new(o, "workdays_left", c->has ? json_integer(c->left) : json_null());
 	*out = o;
 	return ST_OK;
 }
@@ -734,8 +739,9 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
 	*out = NULL;
 	bool ent = enterprise_view(req, cx->caps);
 	json_t *o;
-	enum status st = detail_head(req, cx, a, ent, &o);
-	if (st)
+	struct appeal_clock c;
+	enum status st = clock_of(cx, a, &c);
+	if (st || (st = detail_head(req, cx, a, ent, &c, &o)))
 		return st;
 	json_object_set_new(o, "source", appeal_source_json(cx->db, a->id));
 	json_t *timeline = json_array();
@@ -806,14 +812,15 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
  * every other connection's page cache, so the read-back of the appeal, its timeline and its
  * lists cost about a sixth of a filing's CPU). A new appeal has no source, co-units,
  * attachments or supervisions, and its timeline is the row of its filing; the rest is what the
- * filing set and looked up. The same as GET answers (tests/api/appeals.test.mjs compares). */
+ * filing set and looked up, and its clock (c) what the calendar said before it queued. The
+ * same as GET answers (tests/api/appeals.test.mjs compares). */
 static enum status filed_json(struct request *req, struct appeal_ctx *cx, const struct appeal *a,
-			      json_t **out)
+			      const struct appeal_clock *c, json_t **out)
 {
 	*out = NULL;
 	bool ent = enterprise_view(req, cx->caps);
 	json_t *o, *timeline = json_array();
-	enum status st = detail_head(req, cx, a, ent, &o);
+	enum status st = detail_head(req, cx, a, ent, c, &o);
 	if (st) {
 		json_decref(timeline);
 		return st;
@@ -1414,7 +1421,10 @@ enum status appeals_create(struct request *req)
 		return st;
 	f.dups = json_array();
 	req_own_json(req, f.dups);
-	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)))
+	/* and the answer's clock: after the commit the calendar would be read again */
+	struct appeal_clock clock;
+	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)) ||
+	    (st = clock_of(&cx, &a, &clock)))
 		return st;
 	db_read_end(db);
 	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
@@ -1439,7 +1449,7 @@ enum status appeals_create(struct request *req)
 	json_t *o;
 	if (scope_allows(&rs, a.home_path, a.home_org_id, a.created_by, a.enterprise_id)) {
 		cx.caps = appeal_caps_of(u, &a);
-		st = filed_json(req, &cx, &a, &o);
+		st = filed_json(req, &cx, &a, &clock, &o);
 	} else {
 		struct appeal saved;
 		if ((st = appeals_load_visible(req, &cx, a.id, &saved)))
