@@ -710,6 +710,51 @@ static void grams(void **state)
 	assert_int_equal(appeal_query_parse(big, &q), ST_INVALID);
 }
 
+/* The bound is never below the similarity (random texts over few characters, so that
+ * bigrams repeat and are shared), and leaves unlike texts out. */
+static void similarity_bound(void **state)
+{
+	(void)state;
+	static const char *const pool[] = {"企", "业", "用", "电", "报", "装", "周", "期", "长",
+					   "A", "b", "7", "，", " "};
+	uint32_t seed = 12345;
+	int below = 0;
+	for (int round = 0; round < 2000; round++) {
+		char a[200], b[200];
+		char *t[2] = {a, b};
+		for (int k = 0; k < 2; k++) {
+			seed = seed * 1103515245u + 12345u;
+			int len = (int)(seed >> 16) % 40;
+			size_t at = 0;
+			for (int i = 0; i < len; i++) {
+				seed = seed * 1103515245u + 12345u;
+				const char *c = pool[(seed >> 16) % (sizeof(pool) / sizeof(pool[0]))];
+				memcpy(t[k] + at, c, strlen(c));
+				at += strlen(c);
+			}
+			t[k][at] = '\0';
+		}
+		size_t n;
+		uint64_t *x = appeal_bigrams(a, &n);
+		assert_non_null(x);
+		uint64_t f[APPEAL_FILTER_WORDS];
+		appeal_bigram_filter(x, n, f);
+		double exact = appeal_similarity_to(x, n, b), bound = appeal_similarity_bound(f, n, b);
+		if (bound < exact)
+			fail_msg("bound %f < similarity %f for \"%s\" and \"%s\"", bound, exact, a, b);
+		below += bound < 0.8;
+		free(x);
+	}
+	assert_true(below > 0);
+	size_t n;
+	uint64_t *x = appeal_bigrams("企业用电报装周期长", &n), f[APPEAL_FILTER_WORDS];
+	appeal_bigram_filter(x, n, f);
+	assert_true(appeal_similarity_bound(f, n, "企业用电报装周期长！") >= 0.8);
+	assert_true(appeal_similarity_bound(f, n, "申请技改贷款贴息") < 0.3);
+	assert_true(appeal_similarity_bound(f, n, NULL) == 0.0);
+	free(x);
+}
+
 static void similarity(void **state)
 {
 	(void)state;
@@ -916,6 +961,7 @@ int main(void)
 		cmocka_unit_test(scope_keys),
 		cmocka_unit_test(grams),
 		cmocka_unit_test(similarity),
+		cmocka_unit_test(similarity_bound),
 		cmocka_unit_test(sniffing),
 		cmocka_unit_test(numbers_and_colours),
 	};

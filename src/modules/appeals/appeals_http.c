@@ -886,15 +886,23 @@ static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
 		free(content);
 		return ST_NOMEM;
 	}
+	uint64_t tf[APPEAL_FILTER_WORDS], cf[APPEAL_FILTER_WORDS];
+	appeal_bigram_filter(title, nt, tf);
+	appeal_bigram_filter(content, nc, cf);
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT,
 				    DB_ARGS(db_int(a->enterprise_id), db_int(since), db_int(lo),
 					    db_int(hi)));
 	while (db_next(r)) {
 		const char *t = db_col_text(r, 1), *c = db_col_text(r, 2);
-		double st = appeal_could_reach(nt, t, DUPLICATE_SIMILARITY)
+		double floor = DUPLICATE_SIMILARITY;
+		double st = appeal_could_reach(nt, t, floor) &&
+					    appeal_similarity_bound(tf, nt, t) >= floor
 				    ? appeal_similarity_to(title, nt, t)
 				    : 0.0;
-		double sc = appeal_could_reach(nc, c, st > DUPLICATE_SIMILARITY ? st : DUPLICATE_SIMILARITY)
+		if (st > floor)
+			floor = st;
+		double sc = appeal_could_reach(nc, c, floor) &&
+					    appeal_similarity_bound(cf, nc, c) >= floor
 				    ? appeal_similarity_to(content, nc, c)
 				    : 0.0;
 		double sim = st > sc ? st : sc;

@@ -702,6 +702,43 @@ double appeal_similarity_to(const uint64_t *x, size_t na, const char *b)
 	return r;
 }
 
+static unsigned filter_bit(uint64_t bigram)
+{
+	return (unsigned)((bigram * 0x9E3779B97F4A7C15u) >> (64 - 12)); /* 4,096 bits */
+}
+
+void appeal_bigram_filter(const uint64_t *bigrams, size_t n, uint64_t f[APPEAL_FILTER_WORDS])
+{
+	memset(f, 0, APPEAL_FILTER_WORDS * sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = filter_bit(bigrams[i]);
+		f[b / 64] |= (uint64_t)1 << (b % 64);
+	}
+}
+
+double appeal_similarity_bound(const uint64_t f[APPEAL_FILTER_WORDS], size_t na, const char *b)
+{
+	/* h, b's bigrams whose bit is set counted with repeats, is at least the shared ones c; and
+	 * b has at least c distinct bigrams, so Dice = 2c/(na + nb) <= 2c/(na + c) <= 2h/(na + h) */
+	size_t h = 0;
+	uint32_t prev = 0;
+	const char *p = b ? b : "";
+	for (;;) {
+		uint32_t c = next_cp(&p);
+		if (!c)
+			break;
+		c = fold_cp(c);
+		if (!word_cp(c))
+			continue;
+		if (prev) {
+			unsigned bit = filter_bit(((uint64_t)prev << 21) | c);
+			h += (f[bit / 64] >> (bit % 64)) & 1;
+		}
+		prev = c;
+	}
+	return na + h ? 2.0 * (double)h / (double)(na + h) : 0.0;
+}
+
 bool appeal_could_reach(size_t na, const char *b, double floor)
 {
 	/* b has fewer bigrams than characters, and Dice's coefficient is at most 2nb/(na + nb) */
