@@ -651,6 +651,26 @@ static void sort_u64(uint64_t *v, size_t n)
 	}
 }
 
+/* The next bigram of the text at *p (folded; letters and digits only, the rest skipped), *prev
+ * the character before it; false at the end. */
+static bool next_bigram(const char **p, uint32_t *prev, uint64_t *out)
+{
+	for (;;) {
+		uint32_t c = next_cp(p);
+		if (!c)
+			return false;
+		c = fold_cp(c);
+		if (!word_cp(c))
+			continue;
+		uint32_t was = *prev;
+		*prev = c;
+		if (was) {
+			*out = ((uint64_t)was << 21) | c;
+			return true;
+		}
+	}
+}
+
 uint64_t *appeal_bigrams(const char *s, size_t *n)
 {
 	s = s ? s : "";
@@ -661,17 +681,8 @@ uint64_t *appeal_bigrams(const char *s, size_t *n)
 		return NULL;
 	uint32_t prev = 0;
 	const char *p = s;
-	for (;;) {
-		uint32_t c = next_cp(&p);
-		if (!c)
-			break;
-		c = fold_cp(c);
-		if (!word_cp(c))
-			continue;
-		if (prev && k < cap)
-			v[k++] = ((uint64_t)prev << 21) | c;
-		prev = c;
-	}
+	while (k < cap && next_bigram(&p, &prev, &v[k]))
+		k++;
 	sort_u64(v, k);
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++)
@@ -722,19 +733,11 @@ double appeal_similarity_bound(const uint64_t f[APPEAL_FILTER_WORDS], size_t na,
 	 * b has at least c distinct bigrams, so Dice = 2c/(na + nb) <= 2c/(na + c) <= 2h/(na + h) */
 	size_t h = 0;
 	uint32_t prev = 0;
+	uint64_t g;
 	const char *p = b ? b : "";
-	for (;;) {
-		uint32_t c = next_cp(&p);
-		if (!c)
-			break;
-		c = fold_cp(c);
-		if (!word_cp(c))
-			continue;
-		if (prev) {
-			unsigned bit = filter_bit(((uint64_t)prev << 21) | c);
-			h += (f[bit / 64] >> (bit % 64)) & 1;
-		}
-		prev = c;
+	while (next_bigram(&p, &prev, &g)) {
+		unsigned bit = filter_bit(g);
+		h += (f[bit / 64] >> (bit % 64)) & 1;
 	}
 	return na + h ? 2.0 * (double)h / (double)(na + h) : 0.0;
 }
