@@ -6,7 +6,7 @@
 // allowed actions, the administrators' categories, routing rules, limits and settings, search.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertError } from './helpers.mjs';
+import { assertError, cliUser } from './helpers.mjs';
 import { appealServer, cast, file, act, dispatch, assertRefused } from './appeals-helpers.mjs';
 
 let srv, c;
@@ -147,6 +147,25 @@ test('a filing answers with the appeal as GET then shows it, to the enterprise a
 	assert.equal(again.json.duplicate_of, first.json.id);
 	assert.equal(again.json.timeline[0].detail.duplicate_of, first.json.id);
 	assert.deepEqual(again.json, (await get(c.dispatcher, again.json)).json, 'a duplicate with its reason');
+});
+
+test('a filer who may not read appeals still gets back what it filed, not a 404 for a saved appeal', async () => {
+	const sec = await c.srv.login('secadmin');
+	const role = await sec.post('/api/v1/roles', { code: 'filer.only', name: '仅登记诉求', scope: 'all',
+		permissions: ['appeal.create'] });
+	assert.equal(role.status, 201, role.text);
+	const { session: filer } = await cliUser(c.srv, { username: 'fileronly', role: 'filer.only', org: '230200' });
+	const r = await filer.post('/api/v1/appeals', { enterprise_id: c.ownEnterprise, channel: 'hotline',
+		title: `热线登记的诉求（${Date.now()}）`, content: '企业来电反映用工问题，热线登记后转办。', category_id: c.cat['0101'] });
+	assert.equal(r.status, 201, r.text);
+	assert.equal(r.json.state, 'submitted');
+	assert.equal(r.json.created_by.id, filer.user.id);
+	assert.equal(r.json.timeline[0].action, 'file');
+	assertError(await get(filer, r.json), 403, 'permission_denied');
+	const seen = await get(c.dispatcher, r.json);
+	assert.equal(seen.status, 200, seen.text);
+	assert.equal(seen.json.number, r.json.number);
+	assert.equal(seen.json.title, r.json.title);
 });
 
 test('the whole path: file, accept, assign, start, contact, interim reply, reply solved, rate 满意 → closed', async () => {

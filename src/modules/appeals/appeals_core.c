@@ -174,8 +174,7 @@ enum status appeal_workdays(struct appeal_ctx *cx, const char *a, const char *b,
 
 /* ---- loading --------------------------------------------------------------------------------- */
 
-/* A copy of a text column; *ok turns false when memory runs out (NULL would read as "empty"). */
-static const char *col_dup(struct arena *ar, struct db_res *r, bool *ok, int i)
+const char *appeal_col_dup(struct arena *ar, struct db_res *r, bool *ok, int i)
 {
 	const char *s = db_col_text(r, i);
 	char *c = s ? arena_strdup(ar, s) : NULL;
@@ -204,27 +203,27 @@ bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->dispatcher_id = col_i(r, 8);
 	a->escalated_to = col_i(r, 9);
 	a->duplicate_of = col_i(r, 10);
-	a->home_path = col_dup(ar, r, &ok, 11);
-	a->region_code = col_dup(ar, r, &ok, 12);
-	a->channel = col_dup(ar, r, &ok, 13);
-	a->title = col_dup(ar, r, &ok, 14);
-	a->content = col_dup(ar, r, &ok, 15);
-	a->urgency = col_dup(ar, r, &ok, 16);
+	a->home_path = appeal_col_dup(ar, r, &ok, 11);
+	a->region_code = appeal_col_dup(ar, r, &ok, 12);
+	a->channel = appeal_col_dup(ar, r, &ok, 13);
+	a->title = appeal_col_dup(ar, r, &ok, 14);
+	a->content = appeal_col_dup(ar, r, &ok, 15);
+	a->urgency = appeal_col_dup(ar, r, &ok, 16);
 	a->contact_ok = col_i(r, 17) != 0;
-	a->contact_via = col_dup(ar, r, &ok, 18);
-	a->contact_name = col_dup(ar, r, &ok, 19);
-	a->contact_phone = col_dup(ar, r, &ok, 20);
+	a->contact_via = appeal_col_dup(ar, r, &ok, 18);
+	a->contact_name = appeal_col_dup(ar, r, &ok, 19);
+	a->contact_phone = appeal_col_dup(ar, r, &ok, 20);
 	int s = appeal_code_index(appeal_state_codes, db_col_text(r, 21));
 	a->state = s >= 0 ? (enum appeal_state)s : AS_SUBMITTED;
 	int o = appeal_code_index(appeal_outcome_codes, db_col_text(r, 22));
 	a->outcome = o > 0 ? (enum appeal_outcome)o : AO_NONE;
 	int g = appeal_code_index(appeal_rating_codes, db_col_text(r, 23));
 	a->rating = g > 0 ? (enum appeal_rating)g : AR_NONE;
-	a->reply = col_dup(ar, r, &ok, 24);
-	a->plan = col_dup(ar, r, &ok, 25);
-	a->follow_up_on = col_dup(ar, r, &ok, 26);
-	a->rating_comment = col_dup(ar, r, &ok, 27);
-	a->lead_path = col_dup(ar, r, &ok, 28);
+	a->reply = appeal_col_dup(ar, r, &ok, 24);
+	a->plan = appeal_col_dup(ar, r, &ok, 25);
+	a->follow_up_on = appeal_col_dup(ar, r, &ok, 26);
+	a->rating_comment = appeal_col_dup(ar, r, &ok, 27);
+	a->lead_path = appeal_col_dup(ar, r, &ok, 28);
 	a->created_at = col_i(r, 29);
 	a->accepted_at = col_i(r, 30);
 	a->assigned_at = col_i(r, 31);
@@ -241,23 +240,23 @@ bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->interim_span = (int)col_i(r, 42);
 	a->close_span = (int)col_i(r, 43);
 	a->rate_span = (int)col_i(r, 44);
-	a->base_date = col_dup(ar, r, &ok, 45);
+	a->base_date = appeal_col_dup(ar, r, &ok, 45);
 	a->paused_days = (int)col_i(r, 46);
 	a->paused_total = (int)col_i(r, 47);
-	a->accept_due = col_dup(ar, r, &ok, 48);
-	a->contact_due = col_dup(ar, r, &ok, 49);
-	a->interim_due = col_dup(ar, r, &ok, 50);
-	a->close_due = col_dup(ar, r, &ok, 51);
-	a->rate_due = col_dup(ar, r, &ok, 52);
-	a->due_date = col_dup(ar, r, &ok, 53);
-	a->suspended_on = col_dup(ar, r, &ok, 54);
-	a->suspend_until = col_dup(ar, r, &ok, 55);
-	a->suspend_reason = col_dup(ar, r, &ok, 56);
+	a->accept_due = appeal_col_dup(ar, r, &ok, 48);
+	a->contact_due = appeal_col_dup(ar, r, &ok, 49);
+	a->interim_due = appeal_col_dup(ar, r, &ok, 50);
+	a->close_due = appeal_col_dup(ar, r, &ok, 51);
+	a->rate_due = appeal_col_dup(ar, r, &ok, 52);
+	a->due_date = appeal_col_dup(ar, r, &ok, 53);
+	a->suspended_on = appeal_col_dup(ar, r, &ok, 54);
+	a->suspend_until = appeal_col_dup(ar, r, &ok, 55);
+	a->suspend_reason = appeal_col_dup(ar, r, &ok, 56);
 	a->provisional = col_i(r, 57) != 0;
 	a->extended = col_i(r, 58) != 0;
 	a->extension_pending = col_i(r, 59) != 0;
 	a->extension_days = (int)col_i(r, 60);
-	a->extension_reason = col_dup(ar, r, &ok, 61);
+	a->extension_reason = appeal_col_dup(ar, r, &ok, 61);
 	a->reopen_count = (int)col_i(r, 62);
 	a->return_count = (int)col_i(r, 63);
 	a->escalated_level = (int)col_i(r, 64);
@@ -265,20 +264,20 @@ bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a)
 	a->close_workdays = (int)col_i(r, 66);
 	a->late = col_i(r, 67) != 0;
 	a->on_time = col_i(r, 68) != 0;
-	a->due_soon_notified = col_dup(ar, r, &ok, 69);
-	a->late_notified = col_dup(ar, r, &ok, 70);
-	a->duplicate_reason = col_dup(ar, r, &ok, 71);
+	a->due_soon_notified = appeal_col_dup(ar, r, &ok, 69);
+	a->late_notified = appeal_col_dup(ar, r, &ok, 70);
+	a->duplicate_reason = appeal_col_dup(ar, r, &ok, 71);
 	a->month = (int)col_i(r, 72);
-	a->enterprise_name = col_dup(ar, r, &ok, 73);
-	a->uscc = col_dup(ar, r, &ok, 74);
-	a->home_name = col_dup(ar, r, &ok, 75);
-	a->lead_name = col_dup(ar, r, &ok, 76);
-	a->suggested_name = col_dup(ar, r, &ok, 77);
-	a->category_name = col_dup(ar, r, &ok, 78);
-	a->category_root_name = col_dup(ar, r, &ok, 79);
-	a->creator_name = col_dup(ar, r, &ok, 80);
-	a->escalated_to_name = col_dup(ar, r, &ok, 81);
-	a->escalated_due = col_dup(ar, r, &ok, 82);
+	a->enterprise_name = appeal_col_dup(ar, r, &ok, 73);
+	a->uscc = appeal_col_dup(ar, r, &ok, 74);
+	a->home_name = appeal_col_dup(ar, r, &ok, 75);
+	a->lead_name = appeal_col_dup(ar, r, &ok, 76);
+	a->suggested_name = appeal_col_dup(ar, r, &ok, 77);
+	a->category_name = appeal_col_dup(ar, r, &ok, 78);
+	a->category_root_name = appeal_col_dup(ar, r, &ok, 79);
+	a->creator_name = appeal_col_dup(ar, r, &ok, 80);
+	a->escalated_to_name = appeal_col_dup(ar, r, &ok, 81);
+	a->escalated_due = appeal_col_dup(ar, r, &ok, 82);
 	return ok;
 }
 
@@ -289,8 +288,8 @@ enum status appeal_load_co(struct appeal_ctx *cx, struct appeal *a)
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_CO_LIST, DB_ARGS(db_int(a->id)));
 	while (db_next(r) && a->nco < APPEAL_MAX_CO) {
 		a->co_id[a->nco] = db_col_int(r, 0);
-		a->co_path[a->nco] = col_dup(cx->arena, r, &ok, 1);
-		a->co_name[a->nco] = col_dup(cx->arena, r, &ok, 2);
+		a->co_path[a->nco] = appeal_col_dup(cx->arena, r, &ok, 1);
+		a->co_name[a->nco] = appeal_col_dup(cx->arena, r, &ok, 2);
 		a->nco++;
 	}
 	enum status st = db_done(r);
@@ -562,6 +561,11 @@ enum status appeal_counters_apply(struct appeal_ctx *cx, const struct appeal_tie
 
 /* ---- writing ----------------------------------------------------------------------------------- */
 
+const char *appeal_actor_name(const struct appeal_ctx *cx)
+{
+	return cx->actor.display_name ? cx->actor.display_name : "系统";
+}
+
 enum status appeal_event(struct appeal_ctx *cx, const struct appeal *a, const char *action,
 			 enum appeal_state from, enum appeal_state to, bool public_row,
 			 const char *message, json_t *detail, int64_t *event_id)
@@ -574,7 +578,7 @@ enum status appeal_event(struct appeal_ctx *cx, const struct appeal *a, const ch
 	enum status st = db_int1(
 		cx->db, &SQL_EVENT_INSERT,
 		DB_ARGS(db_int(a->id), db_int(cx->now), db_id_or_null(cx->actor.user_id),
-			db_text(cx->actor.display_name ? cx->actor.display_name : "系统"),
+			db_text(appeal_actor_name(cx)),
 			db_text(cx->actor.org_name), db_text(action),
 			db_text(from < AS__COUNT ? appeal_state_codes[from] : NULL),
 			db_text(to < AS__COUNT ? appeal_state_codes[to] : NULL), db_int(public_row),
@@ -882,7 +886,7 @@ enum status appeal_file_prepare(struct appeal_ctx *cx, struct appeal *a)
 	bool copied = true;
 	if (db_next(r)) {
 		a->suggested_org_id = db_col_int(r, 0);
-		a->suggested_name = col_dup(cx->arena, r, &copied, 2);
+		a->suggested_name = appeal_col_dup(cx->arena, r, &copied, 2);
 	}
 	if ((st = db_done(r)))
 		return st;
@@ -1001,8 +1005,8 @@ static enum status unit_of(struct appeal_ctx *cx, int64_t id, const char *field,
 	bool ok = false, copied = true;
 	struct db_res *r = db_query(cx->db, &SQL_ORG_FOR_UNIT, DB_ARGS(db_int(id)));
 	if (db_next(r) && strcmp(db_col_text(r, 3), "active") == 0) {
-		*path = col_dup(cx->arena, r, &copied, 1);
-		*name = col_dup(cx->arena, r, &copied, 2);
+		*path = appeal_col_dup(cx->arena, r, &copied, 1);
+		*name = appeal_col_dup(cx->arena, r, &copied, 2);
 		ok = true;
 	}
 	enum status st = db_done(r);

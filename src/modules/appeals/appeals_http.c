@@ -813,7 +813,7 @@ static enum status detail_json(struct request *req, struct appeal_ctx *cx, const
  * lists cost about a sixth of a filing's CPU). A new appeal has no source, co-units,
  * attachments or supervisions, and its timeline is the row of its filing; the rest is what the
  * filing set and looked up, and its clock (c) what the calendar said before it queued. The
- * same as GET answers (tests/api/appeals.test.mjs compares). */
+ * same as GET answers to a caller who may read it (tests/api/appeals.test.mjs compares). */
 static enum status filed_json(struct request *req, struct appeal_ctx *cx, const struct appeal *a,
 			      const struct appeal_clock *c, json_t **out)
 {
@@ -827,11 +827,11 @@ static enum status filed_json(struct request *req, struct appeal_ctx *cx, const 
 	}
 	json_object_set_new(o, "source", json_null());
 	json_object_set_new(o, "timeline", timeline);
-	const char *actor = cx->actor.display_name ? cx->actor.display_name : "系统";
 	json_array_append_new(timeline,
-			      event_json(req, a->filed_event, a->created_at, "file", actor,
-					 cx->actor.org_name, NULL, appeal_state_codes[AS_SUBMITTED],
-					 true, NULL, appeal_file_detail(a)));
+			      event_json(req, a->filed_event, a->created_at, "file",
+					 appeal_actor_name(cx), cx->actor.org_name, NULL,
+					 appeal_state_codes[AS_SUBMITTED], true, NULL,
+					 appeal_file_detail(a)));
 	json_object_set_new(o, "attachments", json_array());
 	if (!ent)
 		json_object_set_new(o, "supervisions", json_array());
@@ -1361,7 +1361,7 @@ enum status appeals_create(struct request *req)
 	struct appeal a;
 	memset(&a, 0, sizeof(a));
 	/* the enterprise, within the caller's scope */
-	bool found = false, uscc_lost = false;
+	bool found = false, copied = true;
 	const char *ent_status = NULL;
 	struct db_res *r = db_query(db, &SQL_ENT_FOR_APPEAL, DB_ARGS(db_int(enterprise_id)));
 	if (db_next(r)) {
@@ -1371,16 +1371,14 @@ enum status appeals_create(struct request *req)
 		a.region_code = arena_strdup(&req->arena, db_col_text(r, 3));
 		a.enterprise_name = arena_strdup(&req->arena, db_col_text(r, 4));
 		ent_status = arena_strdup(&req->arena, db_col_text(r, 5));
-		const char *uscc = db_col_text(r, 6);
-		a.uscc = uscc ? arena_strdup(&req->arena, uscc) : NULL;
-		uscc_lost = uscc && !a.uscc;
-		a.home_name = arena_strdup(&req->arena, db_col_text(r, 7));
+		a.uscc = appeal_col_dup(&req->arena, r, &copied, 6);
+		a.home_name = appeal_col_dup(&req->arena, r, &copied, 7);
 		found = true;
 	}
 	if ((st = db_done(r)))
 		return st;
 	if (found && (!a.home_path || !a.region_code || !a.enterprise_name || !ent_status ||
-		      !a.home_name || uscc_lost))
+		      !copied))
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	if (!found || !(as_enterprise ||
 			scope_allows(&req->scope, a.home_path, a.home_org_id, 0, a.enterprise_id)))
@@ -1400,11 +1398,11 @@ enum status appeals_create(struct request *req)
 		active = strcmp(db_col_text(r, 2), "active") == 0 &&
 			 strcmp(db_col_text(r, 3), "active") == 0;
 		a.category_name = arena_strdup(&req->arena, db_col_text(r, 4));
-		a.category_root_name = arena_strdup(&req->arena, db_col_text(r, 5));
+		a.category_root_name = appeal_col_dup(&req->arena, r, &copied, 5);
 	}
 	if ((st = db_done(r)))
 		return st;
-	if (found && (!a.category_name || !a.category_root_name))
+	if (found && (!a.category_name || !copied))
 		return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 	if (!found || !active)
 		return req_fail(req, ST_INVALID, "invalid_category", "诉求分类不存在或已停用",
@@ -1450,22 +1448,14 @@ enum status appeals_create(struct request *req)
 	}
 	if (st)
 		return appeals_req_fail(req, &cx, st);
-	/* answered from what was written when the caller's reading scope sees it for certain;
-	 * else read back as GET would */
-	struct scope rs;
-	principal_scope(u, PERM_APPEAL_READ, &rs);
+	/* the filer gets back what it filed, whatever its reading scope shows it later (read back
+	 * through that scope, a filer who may not read the appeal was answered 404 for an appeal
+	 * that was saved, and could only file it again) */
 	json_t *o;
-	if (scope_allows(&rs, a.home_path, a.home_org_id, a.created_by, a.enterprise_id)) {
-		cx.caps = appeal_caps_of(u, &a);
-		st = filed_json(req, &cx, &a, &clock, &o);
-	} else {
-		struct appeal saved;
-		if ((st = appeals_load_visible(req, &cx, a.id, &saved)))
-			return st;
-		cx.caps = appeal_caps_of(u, &saved);
-		st = detail_json(req, &cx, &saved, &o);
-	}
-	return st ? st : reply_json(req, 201, o);
+	cx.caps = appeal_caps_of(u, &a);
+	if ((st = filed_json(req, &cx, &a, &clock, &o)))
+		return st;
+	return reply_json(req, 201, o);
 }
 
 /* ---- actions ------------------------------------------------------------------------------ */

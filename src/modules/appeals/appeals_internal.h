@@ -160,6 +160,9 @@ enum status appeal_load_co(struct appeal_ctx *cx, struct appeal *a);
 /* Fill a from the current row of a result of APPEAL_SELECT columns; false when memory ran out
  * copying its texts (a is then incomplete and must not be saved). */
 bool appeal_from_row(struct arena *ar, struct db_res *r, struct appeal *a);
+/* A copy of text column i of r in ar (NULL for SQL NULL); *ok turns false when memory runs
+ * out (a NULL would read as "empty"). */
+const char *appeal_col_dup(struct arena *ar, struct db_res *r, bool *ok, int i);
 /* The machine's facts. */
 void appeal_facts_of(const struct appeal *a, struct appeal_facts *f);
 
@@ -210,6 +213,8 @@ enum status appeal_keys_write(struct appeal_ctx *cx, const struct appeal *a);
 struct scope;
 bool appeals_scope_key(const struct scope *s, int *kind, int64_t *id);
 
+/* Who a timeline row names as its actor: cx's actor, or 系统. */
+const char *appeal_actor_name(const struct appeal_ctx *cx);
 /* Add an event to the timeline (the action's own rows are written by appeal_act). */
 enum status appeal_event(struct appeal_ctx *cx, const struct appeal *a, const char *action,
 			 enum appeal_state from, enum appeal_state to, bool public_row,
