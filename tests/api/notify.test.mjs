@@ -108,6 +108,43 @@ test('the inbox: what concerns me, unread counts, marking read; nobody else\'s',
 	assert.equal((await srv.fetch('/api/v1/notifications')).status, 401);
 });
 
+// The unread count is kept per user beside the rows (notify_unread): after filings told to
+// several desks (filed at once: written in batches), a single read, a read twice, someone else's refused and a read-all, it equals
+// the unread rows counted one by one, for every user of the cast.
+test('the unread count kept per user equals the unread rows, after any mix of reads', async () => {
+	const unreadRows = async (s) => {
+		let n = 0;
+		for (let page = 1; ; page++) {
+			const r = await inbox(s, `&unread=1&page=${page}`);
+			assert.ok(r.items.every((x) => !x.read));
+			n += r.items.length;
+			if (r.items.length < 100) return n;
+		}
+	};
+	const check = async (what) => {
+		for (const [name, s] of Object.entries(c).filter(([, s]) => s && s.get && s.user)) {
+			const count = (await s.get('/api/v1/notifications/unread-count')).json.unread;
+			assert.equal(count, await unreadRows(s), `${what}: ${name}`);
+		}
+	};
+	// filed together, so that the server writes them in batches (the desks counted once a batch)
+	const filed = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => file(c, { topic: `未读计数${i}` })));
+	const a = filed[5];
+	await check('after filings');
+	const first = (await inbox(c.dispatcher, '&unread=1')).items.find((x) => x.entity_id === a.id);
+	assert.ok(first, 'the city desk was told');
+	assert.ok((await inbox(c.handler)).items.some((x) => x.id === first.id), 'one message, two desks');
+	assert.equal((await c.dispatcher.post(`/api/v1/notifications/${first.id}/read`)).status, 204);
+	assert.equal((await c.dispatcher.post(`/api/v1/notifications/${first.id}/read`)).status, 204);
+	assert.equal((await c.handler.post(`/api/v1/notifications/${first.id}/read`)).status, 204,
+		'the same message, the county desk\'s own copy');
+	await check('after single reads');
+	assert.equal((await c.dispatcher.post('/api/v1/notifications/read-all')).status, 200);
+	await file(c, { topic: '未读计数再来' });
+	await check('after read-all and a new filing');
+	assert.equal((await inbox(c.dispatcher, '&unread=1')).total, 1);
+});
+
 test('the webhook\'s settings: the system administrator\'s, checked, the secret never shown', async () => {
 	let r = await c.sysadmin.get('/api/v1/notify/webhook');
 	assert.equal(r.status, 200, r.text);

@@ -80,34 +80,16 @@ static enum status outbox_add(struct db *db, int64_t now, int64_t note_id, int64
 		return ST_NOMEM;
 	int64_t id;
 	st = db_int1(db, &SQL_OUTBOX_INSERT,
-		     DB_ARGS(db_id_or_null(note_id), db_text(m->kind), db_text(text), db_int(now)),
+		     DB_ARGS(db_id_or_null(note_id), db_text(m->kind), db_text(text), db_int(now),
+			     db_int(user_id)),
 		     &id);
 	free(text);
 	return st;
 }
 
-/* One user's notification, and its delivery through the webhook when hook says so. */
-static enum status note_one(struct db *db, int64_t now, int64_t user_id,
-			    const struct notify_msg *m, bool hook)
-{
-	int64_t id;
-	enum status st = db_int1(db, &SQL_NOTE_INSERT,
-				 DB_ARGS(db_int(user_id), db_text(m->kind), db_text(m->title),
-					 db_text(m->body), db_text(m->entity),
-					 db_id_or_null(m->entity_id), db_int(now)),
-				 &id);
-	if (!st && hook)
-		st = outbox_add(db, now, id, user_id, m);
-	return st;
-}
-
 enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struct notify_msg *m)
 {
-	if (user_id <= 0)
-		return ST_OK;
-	bool hook = false;
-	enum status st = hook_wants(db, m->kind, &hook);
-	return st ? st : note_one(db, now, user_id, m, hook);
+	return notify_users(db, now, &user_id, 1, m);
 }
 
 /* The ids a holders' query answers, at most NOTIFY_MAX_HOLDERS (read whole before anyone is
@@ -121,38 +103,48 @@ static enum status read_ids(struct db_res *r, int64_t *ids, int *n)
 }
 
 /*
- * The webhook's wish is asked once for the message, not once a user; without the webhook the
- * rows go in one statement (a filing tells every desk of its unit: 14 in the bench's county,
- * 14 inserts and 14 reads of the webhook's settings before).
+ * The message is written once, each user's copy is its id (notifications) and each user's unread
+ * count goes up by one, every user in one statement (a filing tells every desk of its unit: 13
+ * in the bench's county). The webhook's wish is asked once for the message; a delivery is
+ * queued for each user when it wants this kind.
  */
 enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
 			 const struct notify_msg *m)
 {
-	bool hook = false;
-	enum status st = n > 0 ? hook_wants(db, m->kind, &hook) : ST_OK;
-	if (st || n <= 0)
-		return st;
-	if (hook || n == 1) {
-		for (int i = 0; !st && i < n; i++)
-			if (ids[i] > 0)
-				st = note_one(db, now, ids[i], m, hook);
-		return st;
-	}
 	char list[NOTIFY_MAX_HOLDERS * 21 + 2];
+	int64_t told[NOTIFY_MAX_HOLDERS];
+	int k = 0;
 	size_t len = 0;
 	list[len++] = '[';
-	for (int i = 0; i < n && i < NOTIFY_MAX_HOLDERS; i++)
-		if (ids[i] > 0)
-			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%lld",
-						len > 1 ? "," : "", (long long)ids[i]);
+	for (int i = 0; i < n && k < NOTIFY_MAX_HOLDERS; i++) {
+		bool seen = ids[i] <= 0; /* nobody, or already in the list */
+		for (int j = 0; j < k && !seen; j++)
+			seen = told[j] == ids[i];
+		if (seen)
+			continue;
+		told[k++] = ids[i];
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%lld", k > 1 ? "," : "",
+					(long long)ids[i]);
+	}
 	list[len++] = ']';
 	list[len] = '\0';
-	if (len == 2)
+	if (!k)
 		return ST_OK;
-	return db_exec(db, &SQL_NOTE_INSERT_MANY,
-		       DB_ARGS(db_text(list), db_text(m->kind), db_text(m->title), db_text(m->body),
-			       db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
-		       NULL);
+	bool hook = false;
+	int64_t id;
+	enum status st = hook_wants(db, m->kind, &hook);
+	if (!st)
+		st = db_int1(db, &SQL_NOTE_MESSAGE,
+			     DB_ARGS(db_text(m->kind), db_text(m->title), db_text(m->body),
+				     db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
+			     &id);
+	if (!st)
+		st = db_exec(db, &SQL_NOTE_INSERT_MANY, DB_ARGS(db_text(list), db_int(id)), NULL);
+	if (!st)
+		st = db_exec(db, &SQL_NOTE_UNREAD_ADD, DB_ARGS(db_text(list)), NULL);
+	for (int i = 0; !st && hook && i < k; i++)
+		st = outbox_add(db, now, id, told[i], m);
+	return st;
 }
 
 /* The holders as the database has them now. */
@@ -291,9 +283,11 @@ static enum status inbox_list(struct request *req)
 	    (st = q_paging(req, &pg)) || (st = req_db(req, &db)))
 		return st;
 	int64_t uid = req->user->user_id;
-	if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid), db_int(unread_only)),
-			  &total)) ||
-	    (st = unread_count(db, uid, &unread)))
+	if ((st = unread_count(db, uid, &unread)))
+		return st;
+	if (unread_only)
+		total = unread;
+	else if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid)), &total)))
 		return st;
 	json_t *items = json_array();
 	struct db_res *r = db_query(
@@ -333,20 +327,37 @@ static enum status inbox_unread(struct request *req)
 	return reply_json(req, 200, json_pack("{s:I}", "unread", (json_int_t)n));
 }
 
+/* Marks read in a transaction with the unread count: update, the rows it changed off the count. */
+static enum status mark_read(struct db *db, const struct sql *sql, const struct db_val *args,
+			     size_t nargs, int64_t user_id, int64_t *marked)
+{
+	enum status st = db_begin(db);
+	if (st)
+		return st;
+	st = db_exec(db, sql, args, nargs, marked);
+	if (!st && *marked > 0)
+		st = db_exec(db, &SQL_NOTE_UNREAD_SUB, DB_ARGS(db_int(user_id), db_int(*marked)),
+			     NULL);
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
 static enum status inbox_read(struct request *req)
 {
-	int64_t id, mine;
+	int64_t id, mine, marked = 0, uid = req->user->user_id;
 	struct db *db;
 	enum status st;
 	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)))
 		return st;
-	if ((st = db_int1(db, &SQL_NOTE_MINE, DB_ARGS(db_int(id), db_int(req->user->user_id)),
-			  &mine)))
+	if ((st = db_int1(db, &SQL_NOTE_MINE, DB_ARGS(db_int(id), db_int(uid)), &mine)))
 		return st;
 	if (!mine) /* someone else's: not found, never forbidden */
 		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
-	if ((st = db_exec(db, &SQL_NOTE_READ,
-			  DB_ARGS(db_int(id), db_int(req->user->user_id), db_int(req->now)), NULL)))
+	if ((st = mark_read(db, &SQL_NOTE_READ, DB_ARGS(db_int(id), db_int(uid), db_int(req->now)),
+			    uid, &marked)))
 		return st;
 	return reply_empty(req, 204);
 }
@@ -354,11 +365,11 @@ static enum status inbox_read(struct request *req)
 static enum status inbox_read_all(struct request *req)
 {
 	struct db *db;
-	int64_t n = 0;
+	int64_t n = 0, uid = req->user->user_id;
 	enum status st;
 	if ((st = req_db(req, &db)) ||
-	    (st = db_exec(db, &SQL_NOTE_READ_ALL,
-			  DB_ARGS(db_int(req->user->user_id), db_int(req->now)), &n)))
+	    (st = mark_read(db, &SQL_NOTE_READ_ALL, DB_ARGS(db_int(uid), db_int(req->now)), uid,
+			    &n)))
 		return st;
 	return reply_json(req, 200, json_pack("{s:I}", "marked", (json_int_t)n));
 }

@@ -3,6 +3,38 @@
 
 #define PEOPLE_BUMP(name, event, table) MIGRATION_VERSION_BUMP("people_version", name, event, table)
 
+#define NOTIFY_MESSAGES_TABLE                                                                      \
+	"CREATE TABLE notify_messages ("                                                           \
+	" id @ID@,"                                                                                \
+	" kind TEXT NOT NULL,"                                                                     \
+	" title TEXT NOT NULL,"                                                                    \
+	" body TEXT,"                                                                              \
+	" entity TEXT,"                                                                            \
+	" entity_id BIGINT,"                                                                       \
+	" created_at BIGINT NOT NULL);"
+#define NOTIFY_MESSAGES_FROM_OLD                                                                   \
+	"INSERT INTO notify_messages (id, kind, title, body, entity, entity_id, created_at)"       \
+	" SELECT id, kind, title, body, entity, entity_id, created_at FROM notifications;"
+/* The new inbox beside the old, filled, then in its place; the unread counted from it. */
+#define NOTIFY_INBOX_TABLE(options)                                                                \
+	"CREATE TABLE notify_inbox ("                                                              \
+	" user_id BIGINT NOT NULL REFERENCES users(id),"                                           \
+	" id BIGINT NOT NULL REFERENCES notify_messages(id),"                                      \
+	" read_at BIGINT,"                                                                         \
+	" PRIMARY KEY (user_id, id))" options ";"
+#define NOTIFY_INBOX_FROM_OLD                                                                      \
+	"INSERT INTO notify_inbox (user_id, id, read_at)"                                          \
+	" SELECT user_id, id, read_at FROM notifications;"                                         \
+	"DROP TABLE notifications;"                                                                \
+	"ALTER TABLE notify_inbox RENAME TO notifications;"
+/* SQLite: the user's id the row's own key (INTEGER PRIMARY KEY), one b-tree. */
+#define NOTIFY_UNREAD_TABLE(key)                                                                   \
+	"CREATE TABLE notify_unread ("                                                             \
+	" user_id " key " PRIMARY KEY REFERENCES users(id),"                                       \
+	" n BIGINT NOT NULL);"                                                                     \
+	"INSERT INTO notify_unread (user_id, n) SELECT user_id, COUNT(*) FROM notifications"       \
+	" WHERE read_at IS NULL GROUP BY user_id;"
+
 const struct migration notify_migrations[] = {
 	{1,
 	 "CREATE TABLE notifications ("
@@ -64,6 +96,50 @@ const struct migration notify_migrations[] = {
 	 PEOPLE_BUMP("orgs_pv_upd", "UPDATE OF path, status", "orgs")
 	 PEOPLE_BUMP("orgs_pv_del", "DELETE", "orgs"),
 	 MIGRATION_VERSION_TABLE_PG("people_version")},
+	/* 3: a message once, however many are told (notify_messages), and a user's copy of it only
+	 * its id and read state, in the user's order (notifications, WITHOUT ROWID on SQLite), with
+	 * the unread kept counted per user (notify_unread). A filing told 13 desks in the bench's
+	 * county: 13 rows of its title and body and 26 index entries on user_id before, 45 of the
+	 * 142 pages a batch of filings wrote to the log. A notification keeps its id (the message's),
+	 * and a delivery names its user. */
+	{3,
+	 NOTIFY_MESSAGES_TABLE
+	 NOTIFY_MESSAGES_FROM_OLD
+	 "CREATE TABLE notify_outbox_new ("
+	 " id INTEGER PRIMARY KEY,"
+	 " notification_id BIGINT REFERENCES notify_messages(id),"
+	 " kind TEXT NOT NULL,"
+	 " body TEXT NOT NULL,"
+	 " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),"
+	 " attempts INTEGER NOT NULL DEFAULT 0,"
+	 " next_at BIGINT NOT NULL,"
+	 " last_status INTEGER,"
+	 " last_error TEXT,"
+	 " created_at BIGINT NOT NULL,"
+	 " delivered_at BIGINT,"
+	 " user_id BIGINT REFERENCES users(id));"
+	 "INSERT INTO notify_outbox_new SELECT x.id, x.notification_id, x.kind, x.body, x.status,"
+	 " x.attempts, x.next_at, x.last_status, x.last_error, x.created_at, x.delivered_at,"
+	 " n.user_id FROM notify_outbox x LEFT JOIN notifications n ON n.id = x.notification_id;"
+	 "DROP TABLE notify_outbox;"
+	 "ALTER TABLE notify_outbox_new RENAME TO notify_outbox;"
+	 "CREATE INDEX notify_outbox_due ON notify_outbox (status, next_at);"
+	 NOTIFY_INBOX_TABLE(" WITHOUT ROWID")
+	 NOTIFY_INBOX_FROM_OLD
+	 NOTIFY_UNREAD_TABLE("INTEGER"),
+	 NOTIFY_MESSAGES_TABLE
+	 NOTIFY_MESSAGES_FROM_OLD
+	 "SELECT setval(pg_get_serial_sequence('notify_messages', 'id'),"
+	 " COALESCE(MAX(id), 0) + 1, false) FROM notify_messages;"
+	 "ALTER TABLE notify_outbox ADD COLUMN user_id BIGINT REFERENCES users(id);"
+	 "UPDATE notify_outbox x SET user_id = n.user_id FROM notifications n"
+	 " WHERE n.id = x.notification_id;"
+	 "ALTER TABLE notify_outbox DROP CONSTRAINT notify_outbox_notification_id_fkey;"
+	 "ALTER TABLE notify_outbox ADD CONSTRAINT notify_outbox_notification_id_fkey"
+	 " FOREIGN KEY (notification_id) REFERENCES notify_messages(id);"
+	 NOTIFY_INBOX_TABLE("")
+	 NOTIFY_INBOX_FROM_OLD
+	 NOTIFY_UNREAD_TABLE("BIGINT")},
 	{0, NULL, NULL},
 };
 
@@ -72,35 +148,41 @@ const struct sql SQL_PEOPLE_VERSION =
 
 /* ---- inbox ------------------------------------------------------------------------------- */
 
-const struct sql SQL_NOTE_INSERT =
-	SQL("INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-/* The same message to many: $1 the users' ids as a JSON array. Each user has one row of it, so
- * the order of the rows among users means nothing: SQLite's ORDER BY key sorted every message
- * in a temporary b-tree (a tenth of the statement's instructions). */
+const struct sql SQL_NOTE_MESSAGE =
+	SQL("INSERT INTO notify_messages (kind, title, body, entity, entity_id, created_at)"
+	    " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id");
+/* Message $2 to the users whose ids are the JSON array $1 (each once), and their unread counted.
+ * The rows go in the order json_each gives them: an ORDER BY sorted them in a temporary
+ * b-tree. SQLite's upsert from a SELECT needs the WHERE to tell its ON from a join's. */
 const struct sql SQL_NOTE_INSERT_MANY =
-	SQL2("INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
-	     " SELECT value, $2, $3, $4, $5, $6, $7 FROM json_each($1)",
-	     "INSERT INTO notifications (user_id, kind, title, body, entity, entity_id, created_at)"
-	     " SELECT CAST(j.v AS BIGINT), CAST($2 AS TEXT), CAST($3 AS TEXT), CAST($4 AS TEXT),"
-	     " CAST($5 AS TEXT), CAST($6 AS BIGINT), CAST($7 AS BIGINT)"
-	     " FROM json_array_elements_text(CAST($1 AS JSON)) WITH ORDINALITY AS j(v, n)"
-	     " ORDER BY j.n");
+	SQL2("INSERT INTO notifications (user_id, id) SELECT value, $2 FROM json_each($1)",
+	     "INSERT INTO notifications (user_id, id) SELECT CAST(j.v AS BIGINT), CAST($2 AS BIGINT)"
+	     " FROM json_array_elements_text(CAST($1 AS JSON)) AS j(v)");
+const struct sql SQL_NOTE_UNREAD_ADD =
+	SQL2("INSERT INTO notify_unread (user_id, n) SELECT value, 1 FROM json_each($1) WHERE 1"
+	     " ON CONFLICT (user_id) DO UPDATE SET n = n + 1",
+	     "INSERT INTO notify_unread (user_id, n) SELECT CAST(j.v AS BIGINT), 1"
+	     " FROM json_array_elements_text(CAST($1 AS JSON)) AS j(v)"
+	     " ON CONFLICT (user_id) DO UPDATE SET n = notify_unread.n + 1");
+#define NOTE_COLUMNS "m.id, m.kind, m.title, m.body, m.entity, m.entity_id, m.created_at, n.read_at"
 /* $2: 1 for unread only. */
 const struct sql SQL_NOTE_LIST =
-	SQL("SELECT id, kind, title, body, entity, entity_id, created_at, read_at"
-	    " FROM notifications WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL)"
-	    " ORDER BY id DESC LIMIT $3 OFFSET $4");
-const struct sql SQL_NOTE_COUNT =
-	SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL)");
+	SQL("SELECT " NOTE_COLUMNS " FROM notifications n JOIN notify_messages m ON m.id = n.id"
+	    " WHERE n.user_id = $1 AND ($2 = 0 OR n.read_at IS NULL)"
+	    " ORDER BY n.id DESC LIMIT $3 OFFSET $4");
+const struct sql SQL_NOTE_COUNT = SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1");
 const struct sql SQL_NOTE_UNREAD =
-	SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+	SQL("SELECT COALESCE((SELECT n FROM notify_unread WHERE user_id = $1), 0)");
+/* Marking read: the row, then the count by the rows it changed. */
 const struct sql SQL_NOTE_READ =
 	SQL("UPDATE notifications SET read_at = $3 WHERE id = $1 AND user_id = $2"
 	    " AND read_at IS NULL");
-const struct sql SQL_NOTE_MINE = SQL("SELECT COUNT(*) FROM notifications WHERE id = $1 AND user_id = $2");
+const struct sql SQL_NOTE_MINE =
+	SQL("SELECT COUNT(*) FROM notifications WHERE id = $1 AND user_id = $2");
 const struct sql SQL_NOTE_READ_ALL =
 	SQL("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
+const struct sql SQL_NOTE_UNREAD_SUB =
+	SQL("UPDATE notify_unread SET n = n - $2 WHERE user_id = $1");
 
 /* Users holding a permission through a role whose scope covers the org ($3 id): the org's
  * ancestors and itself ($5..$12, the ids its path names, 0 where there are fewer) for a subtree
@@ -143,8 +225,8 @@ const struct sql SQL_HOOK_PUT =
 	    " VALUES (1, $1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET url = $1,"
 	    " secret = $2, enabled = $3, kinds = $4, updated_at = $5, updated_by = $6");
 const struct sql SQL_OUTBOX_INSERT =
-	SQL("INSERT INTO notify_outbox (notification_id, kind, body, status, attempts, next_at,"
-	    " created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id");
+	SQL("INSERT INTO notify_outbox (notification_id, user_id, kind, body, status, attempts,"
+	    " next_at, created_at) VALUES ($1, $5, $2, $3, 'pending', 0, $4, $4) RETURNING id");
 const struct sql SQL_OUTBOX_DUE =
 	SQL("SELECT id, body, attempts FROM notify_outbox WHERE status = 'pending'"
 	    " AND next_at <= $1 ORDER BY next_at, id LIMIT $2");
@@ -157,8 +239,7 @@ const struct sql SQL_OUTBOX_RETRY =
 const struct sql SQL_OUTBOX_LIST =
 	SQL("SELECT x.id, x.notification_id, x.kind, x.status, x.attempts, x.next_at,"
 	    " x.last_status, x.last_error, x.created_at, x.delivered_at, u.display_name"
-	    " FROM notify_outbox x LEFT JOIN notifications n ON n.id = x.notification_id"
-	    " LEFT JOIN users u ON u.id = n.user_id"
+	    " FROM notify_outbox x LEFT JOIN users u ON u.id = x.user_id"
 	    " WHERE (CAST($1 AS TEXT) IS NULL OR x.status = $1) ORDER BY x.id DESC LIMIT $2 OFFSET $3");
 const struct sql SQL_OUTBOX_COUNT =
 	SQL("SELECT COUNT(*) FROM notify_outbox x WHERE (CAST($1 AS TEXT) IS NULL OR x.status = $1)");
