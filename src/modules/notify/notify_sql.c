@@ -3,6 +3,17 @@
 
 #define PEOPLE_BUMP(name, event, table) MIGRATION_VERSION_BUMP("people_version", name, event, table)
 
+/* The outbox's columns between its notification and its delivery (migrations 1 and 3). */
+#define NOTIFY_OUTBOX_COLUMNS                                                                      \
+	" kind TEXT NOT NULL,"                                                                     \
+	" body TEXT NOT NULL,"                                                                     \
+	" status TEXT NOT NULL DEFAULT 'pending'"                                                  \
+	" CHECK (status IN ('pending','delivered','failed')),"                                     \
+	" attempts INTEGER NOT NULL DEFAULT 0,"                                                    \
+	" next_at BIGINT NOT NULL,"                                                                \
+	" last_status INTEGER,"                                                                    \
+	" last_error TEXT,"                                                                        \
+	" created_at BIGINT NOT NULL,"
 #define NOTIFY_MESSAGES_TABLE                                                                      \
 	"CREATE TABLE notify_messages ("                                                           \
 	" id @ID@,"                                                                                \
@@ -61,14 +72,7 @@ const struct migration notify_migrations[] = {
 	 "CREATE TABLE notify_outbox ("
 	 " id @ID@,"
 	 " notification_id BIGINT REFERENCES notifications(id),"
-	 " kind TEXT NOT NULL,"
-	 " body TEXT NOT NULL,"
-	 " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),"
-	 " attempts INTEGER NOT NULL DEFAULT 0,"
-	 " next_at BIGINT NOT NULL,"
-	 " last_status INTEGER,"
-	 " last_error TEXT,"
-	 " created_at BIGINT NOT NULL,"
+	 NOTIFY_OUTBOX_COLUMNS
 	 " delivered_at BIGINT);"
 	 "CREATE INDEX notify_outbox_due ON notify_outbox (status, next_at);",
 	 NULL},
@@ -108,14 +112,7 @@ const struct migration notify_migrations[] = {
 	 "CREATE TABLE notify_outbox_new ("
 	 " id INTEGER PRIMARY KEY,"
 	 " notification_id BIGINT REFERENCES notify_messages(id),"
-	 " kind TEXT NOT NULL,"
-	 " body TEXT NOT NULL,"
-	 " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','delivered','failed')),"
-	 " attempts INTEGER NOT NULL DEFAULT 0,"
-	 " next_at BIGINT NOT NULL,"
-	 " last_status INTEGER,"
-	 " last_error TEXT,"
-	 " created_at BIGINT NOT NULL,"
+	 NOTIFY_OUTBOX_COLUMNS
 	 " delivered_at BIGINT,"
 	 " user_id BIGINT REFERENCES users(id));"
 	 "INSERT INTO notify_outbox_new SELECT x.id, x.notification_id, x.kind, x.body, x.status,"
