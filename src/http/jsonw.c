@@ -85,11 +85,23 @@ void js_real(struct str *s, double v)
 
 void js_key(struct str *s, const char *key, bool first)
 {
+	/* ,"key": in one append (keys are ours: short, nothing to escape) */
+	char buf[64];
+	size_t n = strlen(key), k = 0;
+	if (n > sizeof(buf) - 4) {
+		str_puts(s, first ? "\"" : ",\"");
+		str_puts(s, key);
+		str_puts(s, "\":");
+		return;
+	}
 	if (!first)
-		str_putc(s, ',');
-	str_putc(s, '"');
-	str_puts(s, key);
-	str_puts(s, "\":");
+		buf[k++] = ',';
+	buf[k++] = '"';
+	memcpy(buf + k, key, n);
+	k += n;
+	buf[k++] = '"';
+	buf[k++] = ':';
+	str_append(s, buf, k);
 }
 
 void js_time(struct str *s, int64_t t)

@@ -930,6 +930,12 @@ static void numbers_and_colours(void **state)
 	assert_int_equal(appeal_number_id(no), 123);
 	appeal_number(1795624200, 12345678, no, sizeof(no));
 	assert_string_equal(no, "SQ20261126-12345678");
+	appeal_number(1795624200, 999999, no, sizeof(no)); /* the last written by hand */
+	assert_string_equal(no, "SQ20261126-999999");
+	appeal_number(1795624200, 1000000, no, sizeof(no));
+	assert_string_equal(no, "SQ20261126-1000000");
+	appeal_number(1795624200, 0, no, sizeof(no));
+	assert_string_equal(no, "SQ20261126-000000");
 	assert_int_equal(appeal_number_id("sq20261126-000007"), 7);
 	assert_int_equal(appeal_number_id("SQ2026112-000007"), 0);
 	assert_int_equal(appeal_number_id("SQ20261126000007"), 0);

@@ -667,6 +667,9 @@ static void json_writer_reads_back(void **state)
 		js_key(&s, k, false), js_real(&s, reals[i]);
 	}
 	js_key(&s, "nan", false), js_real(&s, NAN);
+	static const char long_key[] =
+		"a_key_longer_than_the_sixty_bytes_js_key_writes_in_one_piece_at_once";
+	js_key(&s, long_key, false), js_int(&s, 60);
 	str_putc(&s, '}');
 	assert_true(str_ok(&s));
 	json_error_t err;
@@ -677,6 +680,7 @@ static void json_writer_reads_back(void **state)
 	assert_true(json_integer_value(json_object_get(o, "min")) == INT64_MIN);
 	assert_true(json_integer_value(json_object_get(o, "max")) == INT64_MAX);
 	assert_int_equal(json_integer_value(json_object_get(o, "zero")), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, long_key)), 60);
 	assert_true(json_is_true(json_object_get(o, "yes")));
 	assert_string_equal(json_string_value(json_object_get(o, "when")), "2026-10-27T00:00:00Z");
 	assert_true(json_is_null(json_object_get(o, "never")));

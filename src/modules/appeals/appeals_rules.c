@@ -911,10 +911,32 @@ void appeal_file_name_clean(const char *name, char *out, size_t outsize)
 
 /* ---- numbers and colours ------------------------------------------------------------------ */
 
+/* x in width digits, zeros in front (x fits); the end of what was written */
+static char *put_digits(char *p, int64_t x, int width)
+{
+	for (int j = width - 1; j >= 0; j--, x /= 10)
+		p[j] = (char)('0' + x % 10);
+	return p + width;
+}
+
 void appeal_number(int64_t created_at, int64_t id, char *out, size_t outsize)
 {
 	struct date d = {1970, 1, 1};
 	date_ts_local_date(created_at, &d);
+	/* written by hand for the usual case (every row of every list has one): snprintf was a
+	 * tenth of writing a row */
+	if (outsize >= 18 && d.year >= 1000 && d.year <= 9999 && id >= 0 && id <= 999999) {
+		char *p = out;
+		*p++ = 'S';
+		*p++ = 'Q';
+		p = put_digits(p, d.year, 4);
+		p = put_digits(p, d.month, 2);
+		p = put_digits(p, d.day, 2);
+		*p++ = '-';
+		p = put_digits(p, id, 6);
+		*p = '\0';
+		return;
+	}
 	snprintf(out, outsize, "SQ%04d%02d%02d-%06lld", d.year, d.month, d.day, (long long)id);
 }
 
