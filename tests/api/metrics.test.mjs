@@ -37,6 +37,17 @@ async function scrape() {
 const reqs = (s, method, route, status) =>
 	s.samples[`tiejian_http_requests_total{method="${method}",route="${route}",status="${status}"}`] || 0;
 
+/* A request is counted when it completes, just after its answer went out, so a scrape right
+ * after the answer may come first (seen on a slow build): scrape until ready(s) or 5 s. */
+async function scrapeUntil(ready) {
+	let s;
+	for (let i = 0; i < 100; i++) {
+		if (ready((s = await scrape()))) return s;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return s;
+}
+
 test('/healthz answers ok with the database, without a login', async () => {
 	const r = await srv.fetch('/healthz');
 	assert.equal(r.status, 200);
@@ -53,7 +64,12 @@ test('tiejian_http_requests_total counts by route and status, and moves with req
 	assert.equal((await srv.fetch('/api/v1/orgs/tree')).status, 401);
 	assert.equal((await srv.fetch('/api/v1/nope')).status, 404);
 	assert.equal((await srv.fetch('/users')).status, 200);
-	const after = await scrape();
+	const moved = (s, m, route, st) => reqs(s, m, route, st) - reqs(before, m, route, st);
+	const after = await scrapeUntil((s) => moved(s, 'GET', '/api/v1/me', 401) >= 3 &&
+		moved(s, 'GET', '/api/v1/calendar/deadline', 200) >= 2 &&
+		moved(s, 'GET', '/api/v1/calendar/deadline', 422) >= 1 &&
+		moved(s, 'GET', '/api/v1/orgs/tree', 401) >= 1 && moved(s, '-', 'unmatched', 404) >= 1 &&
+		moved(s, 'GET', 'static', 200) >= 1);
 	assert.equal(reqs(after, 'GET', '/api/v1/me', 401) - reqs(before, 'GET', '/api/v1/me', 401), 3);
 	assert.equal(reqs(after, 'GET', '/api/v1/calendar/deadline', 200) - reqs(before, 'GET', '/api/v1/calendar/deadline', 200), 2);
 	assert.equal(reqs(after, 'GET', '/api/v1/calendar/deadline', 422) - reqs(before, 'GET', '/api/v1/calendar/deadline', 422), 1);
@@ -63,7 +79,8 @@ test('tiejian_http_requests_total counts by route and status, and moves with req
 	assert.ok(reqs(after, 'GET', 'static', 200) >= 1);
 	assert.doesNotMatch(after.text, /route="\/api\/v1\/orgs\/\d+"/);
 	await srv.fetch('/api/v1/orgs/12345');
-	assert.match((await scrape()).text, /route="\/api\/v1\/orgs\/:id",status="401"\} 1\n/);
+	const byId = /route="\/api\/v1\/orgs\/:id",status="401"\} 1\n/;
+	assert.match((await scrapeUntil((s) => byId.test(s.text))).text, byId);
 	// /healthz and /metrics count themselves too.
 	assert.ok(reqs(after, 'GET', '/metrics', 200) >= 1);
 });
