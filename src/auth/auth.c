@@ -82,8 +82,25 @@ void auth_password_generate(char *out, size_t outlen)
 	out[16] = '\0';
 }
 
+/* What the copies below (a session or token with its user, org and enterprise; a user's roles
+ * and liaison enterprises) are read from: a commit that changes none of these leaves them. */
+static const char *const copied_tables[] = {
+	"sessions", "api_tokens", "users", "orgs", "enterprises", "user_roles", "roles",
+	"role_perms", "liaisons", NULL,
+};
+
 enum status auth_init(struct app *app)
 {
+	db_copies_read(copied_tables);
+	struct db *db;
+	enum status st = db_pool_get(app->pool, 10000, &db);
+	if (st)
+		return st;
+	if ((st = db_copies_check(db)))
+		log_error("%s", db_errmsg(db));
+	db_pool_put(app->pool, db);
+	if (st)
+		return st;
 	if (crypto_pwhash_str(app->dummy_hash, "tiejian-dummy", 13, app->cfg->pwhash_opslimit,
 			      app->cfg->pwhash_memlimit) != 0)
 		return ST_NOMEM;
@@ -348,15 +365,17 @@ static void role_cache_clear(void)
 	}
 }
 
-/* ---- the session row, cached ---------------------------------------------------------------
+/* ---- the session or token row, cached -----------------------------------------------------
  *
  * The session's own row (with its user and org) was the other half of a trivial request: a
  * statement, and a read transaction with its file locks. It is kept per token under the same
- * rules as the roles above: used while nothing has committed in this process since it was read
- * (a logout, a password change, a disabled account or a renamed org shows at once) and for at
- * most SESSION_CACHE_TTL_MS (a session ended by another process sharing the database, such as
- * `tiejian user`, ends within that time). The idle and absolute clocks are checked at every
- * request against the times read. */
+ * rules as the roles above: used while nothing that changed what it reads has committed in this
+ * process since it was read (a logout, a password change, a disabled account or a renamed org
+ * shows at once) and for at most SESSION_CACHE_TTL_MS (a session ended by another process
+ * sharing the database, such as `tiejian user`, ends within that time). The idle and absolute
+ * clocks are checked at every request against the times read. An API token's row is kept the
+ * same way, in the same slots (a revoked token, a disabled account show at once; its expiry is
+ * checked at every request). */
 
 #define SESSION_CACHE_SLOTS  1024
 #define SESSION_CACHE_TTL_MS 2000
@@ -377,12 +396,21 @@ static const char **string_field(struct principal *u, size_t k)
 	return (const char **)(void *)((char *)u + session_strings[k]);
 }
 
+/* The times a copy keeps: a session's start and last activity (seen); a token's last use
+ * (seen), expiry and revocation (0: none). */
+struct row_times {
+	int64_t created, seen, expires, revoked;
+};
+
+enum copy_kind { COPY_SESSION = 1, COPY_TOKEN };
+
 struct session_copy {
 	char hash[65]; /* "": empty */
+	enum copy_kind kind;
 	struct db_copy_stamp stamp;
 	struct principal sample; /* the numbers and flags of the row; no roles */
 	bool disabled;
-	int64_t created, seen;
+	struct row_times t;
 	uint32_t off[NSESSION_STRINGS]; /* into blob, or NO_STRING for NULL */
 	char *blob;			/* malloc'd */
 	size_t blob_len;
@@ -397,16 +425,17 @@ static size_t session_slot(const char *hash)
 	return (size_t)(h * 0x9E3779B97F4A7C15u >> 54) % SESSION_CACHE_SLOTS;
 }
 
-/* The row of the session whose token hashes to hash, into the request's arena. NULL: not
- * there or no longer current. */
-static struct principal *session_cache_get(struct request *req, const char *hash, bool *disabled,
-					   int64_t *created, int64_t *seen)
+/* The row of the session or token whose secret hashes to hash, into the request's arena.
+ * NULL: not there or no longer current. */
+static struct principal *session_cache_get(struct request *req, enum copy_kind kind,
+					   const char *hash, bool *disabled, struct row_times *t)
 {
 	size_t i = session_slot(hash);
 	struct session_copy *c = &session_cache[i];
 	struct principal *u = NULL;
 	pthread_mutex_lock(&cache_locks[i % 16]);
-	if (strcmp(c->hash, hash) == 0 && db_copy_current(c->stamp, SESSION_CACHE_TTL_MS)) {
+	if (c->kind == kind && strcmp(c->hash, hash) == 0 &&
+	    db_copy_current(c->stamp, SESSION_CACHE_TTL_MS)) {
 		u = arena_alloc(&req->arena, sizeof(*u));
 		char *blob = arena_alloc(&req->arena, c->blob_len);
 		if (u && blob) {
@@ -415,8 +444,7 @@ static struct principal *session_cache_get(struct request *req, const char *hash
 			for (size_t k = 0; k < NSESSION_STRINGS; k++)
 				*string_field(u, k) = c->off[k] == NO_STRING ? NULL : blob + c->off[k];
 			*disabled = c->disabled;
-			*created = c->created;
-			*seen = c->seen;
+			*t = c->t;
 		} else {
 			u = NULL;
 		}
@@ -426,11 +454,10 @@ static struct principal *session_cache_get(struct request *req, const char *hash
 }
 
 /* Keep the row as read after stamp; one that cannot be copied is simply not kept. */
-static void session_cache_put(const char *hash, struct principal *u, bool disabled,
-			      int64_t created, int64_t seen, struct db_copy_stamp stamp)
+static void session_cache_put(enum copy_kind kind, const char *hash, struct principal *u,
+			      bool disabled, const struct row_times *t, struct db_copy_stamp stamp)
 {
-	struct session_copy c = { .stamp = stamp, .disabled = disabled, .created = created,
-				  .seen = seen };
+	struct session_copy c = { .kind = kind, .stamp = stamp, .disabled = disabled, .t = *t };
 	snprintf(c.hash, sizeof(c.hash), "%s", hash);
 	c.sample.user_id = u->user_id;
 	c.sample.org_id = u->org_id;
@@ -438,6 +465,7 @@ static void session_cache_put(const char *hash, struct principal *u, bool disabl
 	c.sample.must_change_password = u->must_change_password;
 	c.sample.last_login_at = u->last_login_at;
 	c.sample.session_id = u->session_id;
+	c.sample.token_id = u->token_id;
 	for (size_t k = 0; k < NSESSION_STRINGS; k++) {
 		const char *v = *string_field(u, k);
 		c.off[k] = v ? (uint32_t)c.blob_len : NO_STRING;
@@ -526,9 +554,9 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 	char hash[65];
 	auth_token_hash(token, hash, sizeof(hash));
 	bool disabled = false;
-	int64_t created = 0, seen = 0;
+	struct row_times t = { 0 };
 	enum status st;
-	struct principal *u = session_cache_get(req, hash, &disabled, &created, &seen);
+	struct principal *u = session_cache_get(req, COPY_SESSION, hash, &disabled, &t);
 	bool lost = false;
 	if (!u) {
 		struct db_copy_stamp stamp = db_copy_stamp();
@@ -538,8 +566,8 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 			if (u) {
 				u->session_id = db_col_int(r, 14);
 				u->csrf_token = dup_col(req, r, 15, &lost);
-				created = db_col_int(r, 16);
-				seen = db_col_int(r, 17);
+				t.created = db_col_int(r, 16);
+				t.seen = db_col_int(r, 17);
 			}
 			lost = lost || !u; /* the row is there, not all of it copied */
 		}
@@ -549,10 +577,10 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 			return req_fail(req, ST_NOMEM, NULL, NULL, NULL);
 		if (!u)
 			return expired(req, "登录已失效，请重新登录");
-		session_cache_put(hash, u, disabled, created, seen, stamp);
+		session_cache_put(COPY_SESSION, hash, u, disabled, &t, stamp);
 	}
 	const struct config *cfg = req->app->cfg;
-	enum session_state s = auth_session_state(created, seen, req->now, cfg->session_idle_s,
+	enum session_state s = auth_session_state(t.created, t.seen, req->now, cfg->session_idle_s,
 						  cfg->session_absolute_s);
 	if (s != SESSION_LIVE || disabled) {
 		db_exec(db, &SQL_SESSION_DELETE_ID, DB_ARGS(db_int(u->session_id)), NULL);
@@ -564,8 +592,8 @@ enum status auth_load_session(struct request *req, struct db *db, const char *to
 					    : "登录时间已超过上限，请重新登录");
 	}
 	/* Keep the idle clock moving, but write at most once a minute per session. */
-	if (req->now - seen >= 60) {
-		st = touch(db, &SQL_SESSION_TOUCH, u->session_id, req->now, req->now - seen);
+	if (req->now - t.seen >= 60) {
+		st = touch(db, &SQL_SESSION_TOUCH, u->session_id, req->now, req->now - t.seen);
 		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}
@@ -577,29 +605,31 @@ static enum status by_token(struct request *req, struct db *db, const char *toke
 {
 	char hash[65];
 	auth_token_hash(token, hash, sizeof(hash));
-	struct db_res *r = db_query(db, &SQL_TOKEN_LOOKUP, DB_ARGS(db_text(hash)));
-	struct principal *u = NULL;
 	bool disabled = false;
-	int64_t expires = 0, revoked = 0, used = 0;
-	if (db_next(r)) {
-		u = principal_from_row(req, r, &disabled);
-		if (u) {
+	struct row_times t = { 0 };
+	enum status st;
+	struct principal *u = session_cache_get(req, COPY_TOKEN, hash, &disabled, &t);
+	if (!u) {
+		struct db_copy_stamp stamp = db_copy_stamp();
+		struct db_res *r = db_query(db, &SQL_TOKEN_LOOKUP, DB_ARGS(db_text(hash)));
+		if (db_next(r) && (u = principal_from_row(req, r, &disabled))) {
 			u->token_id = db_col_int(r, 14);
-			expires = db_col_null(r, 15) ? 0 : db_col_int(r, 15);
-			revoked = db_col_null(r, 16) ? 0 : db_col_int(r, 16);
-			used = db_col_null(r, 17) ? 0 : db_col_int(r, 17);
+			t.expires = db_col_null(r, 15) ? 0 : db_col_int(r, 15);
+			t.revoked = db_col_null(r, 16) ? 0 : db_col_int(r, 16);
+			t.seen = db_col_null(r, 17) ? 0 : db_col_int(r, 17);
 		}
+		if ((st = db_done(r)))
+			return st;
+		if (u)
+			session_cache_put(COPY_TOKEN, hash, u, disabled, &t, stamp);
 	}
-	enum status st = db_done(r);
-	if (st)
-		return st;
-	if (!u || revoked || disabled)
+	if (!u || t.revoked || disabled)
 		return req_fail(req, ST_UNAUTHORIZED, "invalid_token", "访问令牌无效或已被吊销",
 				NULL);
-	if (expires && req->now >= expires)
+	if (t.expires && req->now >= t.expires)
 		return req_fail(req, ST_UNAUTHORIZED, "token_expired", "访问令牌已过期", NULL);
-	if (req->now - used >= 60) {
-		st = touch(db, &SQL_TOKEN_TOUCH, u->token_id, req->now, req->now - used);
+	if (req->now - t.seen >= 60) {
+		st = touch(db, &SQL_TOKEN_TOUCH, u->token_id, req->now, req->now - t.seen);
 		if (st && !touch_can_wait(req, db, st))
 			return st;
 	}

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,8 +60,59 @@ bool db_broken(const struct db *db)
 	return db->broken;
 }
 
-/* bumped at every commit of this process: what db_copy_current() compares */
+/* bumped at every commit of this process that changed a table copies read (on PostgreSQL, at
+ * every commit): what db_copy_current() compares */
 static _Atomic uint64_t commit_generation;
+
+#define COPIED_TABLES_MAX 16
+static const char *copied_tables[COPIED_TABLES_MAX];
+static size_t ncopied_tables;
+
+void db_copies_read(const char *const *tables)
+{
+	for (; *tables && ncopied_tables < COPIED_TABLES_MAX; tables++)
+		if (!db_table_copied(*tables))
+			copied_tables[ncopied_tables++] = *tables;
+}
+
+bool db_table_copied(const char *table)
+{
+	for (size_t i = 0; i < ncopied_tables; i++)
+		if (strcmp(copied_tables[i], table) == 0)
+			return true;
+	return false;
+}
+
+static const struct sql SQL_TABLE_WITHOUT_ROWID =
+	SQL("SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND name = $1 AND wr = 1");
+
+enum status db_copies_check(struct db *db)
+{
+	if (db->drv->kind != DB_SQLITE)
+		return ST_OK;
+	for (size_t i = 0; i < ncopied_tables; i++) {
+		int64_t wr = 0;
+		enum status st = db_int1(db, &SQL_TABLE_WITHOUT_ROWID,
+					 DB_ARGS(db_text(copied_tables[i])), &wr);
+		if (st)
+			return st;
+		if (wr) {
+			db_set_errmsg(db, "%s is kept in memory but has no rowids: its changes go unseen",
+				      copied_tables[i]);
+			return ST_INTERNAL;
+		}
+	}
+	return ST_OK;
+}
+
+/* After a commit of db (or its write statement outside a transaction): copies read before it
+ * are stale if it changed what they read. */
+static void copies_after_commit(struct db *db)
+{
+	if (db->drv->kind != DB_SQLITE || db->wrote_copied)
+		atomic_fetch_add(&commit_generation, 1);
+	db->wrote_copied = false;
+}
 
 static void gate_release(struct db *db)
 {
@@ -138,7 +190,7 @@ enum status db_done(struct db_res *r)
 	bool wrote = r->wrote, gated = r->gated; /* r may be freed by done() */
 	enum status st = db->drv->done(r);
 	if (wrote) /* a write outside a transaction is a commit of its own */
-		atomic_fetch_add(&commit_generation, 1);
+		copies_after_commit(db);
 	if (gated)
 		gate_release(db);
 	return st;
@@ -249,6 +301,7 @@ static enum status begin(struct db *db, bool wait, bool *began)
 	}
 	if (db->write_gate && !gate_take(db, wait))
 		return wait ? ST_UNAVAILABLE : ST_OK;
+	db->wrote_copied = false;
 	enum status st = db_exec(db, &SQL_BEGIN, DB_NOARGS, NULL);
 	if (st) {
 		gate_release(db);
@@ -312,7 +365,7 @@ enum status db_commit(struct db *db)
 		return st;
 	}
 	/* before the request that committed answers: its next request reads fresh */
-	atomic_fetch_add(&commit_generation, 1);
+	copies_after_commit(db);
 	db->tx_depth = 0;
 	gate_release(db);
 	return ST_OK;
@@ -323,6 +376,7 @@ void db_rollback(struct db *db)
 	if (!db->tx_depth)
 		return;
 	db->tx_depth = 0;
+	db->wrote_copied = false;
 	if (db_exec(db, &SQL_ROLLBACK, DB_NOARGS, NULL))
 		db->broken = true; /* cannot be trusted any more: the pool will close it */
 	gate_release(db);

@@ -176,15 +176,26 @@ bool db_sync_deferred(const struct db *db);
  * statement or transaction open: it would wait for itself). */
 int db_log_frames(struct db *db);
 enum status db_checkpoint(struct db *db, bool restart);
-/* How many write transactions this process has committed: a cache of what the database says
- * (the roles of a user, say) is current while this has not moved since it was filled. */
+/* How many write transactions this process has committed that changed a table a copy reads
+ * (below): a cache of what the database says (the roles of a user, say) is current while this
+ * has not moved since it was filled. */
 uint64_t db_commit_generation(void);
+/* The tables the copies below read (users, roles, sessions, ...), named once at start before
+ * any connection writes: on SQLite a commit moves the generation only when it changed a row of
+ * one of them (seen row by row as SQLite writes it, triggers' rows included), so a flood of
+ * filings leaves the callers' sessions and roles in memory. They must be tables with rowids
+ * (SQLite reports no row of a WITHOUT ROWID table). On PostgreSQL every commit moves it. */
+void db_copies_read(const char *const *tables);
+/* ST_INTERNAL (the table named in db's error text) when one of them is a WITHOUT ROWID table of
+ * SQLite, whose changes would go unseen; ST_OK otherwise, and always on PostgreSQL. */
+enum status db_copies_check(struct db *db);
 
 /* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it
  * before reading the rows; it may be used again while db_copy_current() says so, that is while
- * no write transaction (or write statement outside one) has committed in this process since the
- * stamp (a change made through this server shows at once) and for at most ttl_ms (a change made
- * through another server sharing the database shows within that time). */
+ * no write transaction (or write statement outside one) that changed a table it reads has
+ * committed in this process since the stamp (a change made through this server shows at once)
+ * and for at most ttl_ms (a change made through another server sharing the database shows
+ * within that time). */
 struct db_copy_stamp {
 	uint64_t generation;
 	int64_t mono_ms;

@@ -57,10 +57,16 @@ struct db {
 	bool gate_held;
 	bool sync_deferred; /* db_defer_sync(): its commits do not wait for the disk */
 	bool reading;       /* db_read_begin(): a read transaction open (SQLite) */
+	/* SQLite: the transaction (or write statement) under way changed a row of a table that
+	 * copies in memory read (db_copies_read): its commit makes them stale */
+	bool wrote_copied;
 	unsigned long queries;
 	struct db_res failed; /* returned by db_query() when a fault is injected */
 	char errmsg[256];
 };
+
+/* Whether copies in memory read the table (db_copies_read). */
+bool db_table_copied(const char *table);
 
 /* Record an error text on the connection (for logs). */
 void db_set_errmsg(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -317,6 +317,16 @@ static enum status sq_exec_script(struct db *db, const char *text)
 	return ST_OK;
 }
 
+/* SQLite's word of each row a statement changes: note a change to a table copies read. */
+static void sq_row_changed(void *ctx, int op, const char *dbname, const char *table,
+			   sqlite3_int64 rowid)
+{
+	(void)op, (void)dbname, (void)rowid;
+	struct db *db = ctx;
+	if (!db->wrote_copied && db_table_copied(table))
+		db->wrote_copied = true;
+}
+
 static enum status pragma(struct sq_db *d, const char *text)
 {
 	return sq_exec_script(&d->base, text);
@@ -399,6 +409,7 @@ static enum status sq_open(const char *url, struct db **out, char *err, size_t e
 	 * prepared statement's plan stays the one it was tested with. No statement here relies on
 	 * a bound LIKE pattern for its index. */
 	sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_QPSG, 1, (int *)NULL);
+	sqlite3_update_hook(d->h, sq_row_changed, &d->base);
 	d->trace_fd = -1;
 	const char *trace = getenv("TIEJIAN_SQL_TRACE");
 	if (trace && *trace) {

@@ -4,7 +4,8 @@
 // show here as a count that grows with the rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
+import { startServer, request, Session } from '../lib/server.mjs';
+import { assertError } from './helpers.mjs';
 
 let srv;
 before(async () => {
@@ -113,4 +114,53 @@ test('details: no more statements for a long history than for none', async () =>
 	const busyEnt = await count(leader, `/api/v1/enterprises/${busy}`);
 	const quietEnt = await count(leader, `/api/v1/enterprises/${quiet}`);
 	assert.ok(busyEnt <= quietEnt, `an enterprise: ${busyEnt} statements for a busy one, ${quietEnt} for a quiet one`);
+});
+
+/*
+ * A token's row and its user's roles are kept in the process (auth.c) and dropped only by a
+ * commit that changed what they are read from (users, roles, tokens, ...): a flood of filings
+ * leaves them, a renamed or disabled account shows at the very next request.
+ */
+test('a token stays in memory across filings, and not across a change to its user', async () => {
+	const admin = await srv.login('sysadmin');
+	const made = await admin.post('/api/v1/users', { username: 'kept', display_name: '缓存甲', org_id: admin.user.org.id });
+	assert.equal(made.status, 201, made.text);
+	const uid = made.json.user.id;
+	const s = new Session(srv.url);
+	assert.equal((await s.login('kept', made.json.initial_password)).status, 200);
+	const pw = await s.post('/api/v1/me/password', { old_password: made.json.initial_password, new_password: 'Cache#2026ok' });
+	assert.equal(pw.status, 204, pw.text);
+	const tok = await s.post('/api/v1/me/tokens', { name: '缓存' });
+	assert.equal(tok.status, 201, tok.text);
+	const me = () => request(srv.url, '/api/v1/me', { headers: { Authorization: `Bearer ${tok.json.secret}` } });
+
+	const cold = await queriesOf(await me());
+	let warm = Infinity;
+	for (let i = 0; i < 3; i++) warm = Math.min(warm, await queriesOf(await me()));
+	assert.ok(warm + 2 <= cold, `the token's row and roles read once: ${cold} statements cold, ${warm} warm`);
+
+	// filings commit appeals, timelines, audit rows, notifications and counters: the copy stays
+	const ent = await srv.login('enterprise');
+	const category = (await ent.get('/api/v1/appeal-categories')).json.items[1].children[0].id;
+	const texts = [
+		['设备进口关税咨询', '进口一台检测设备，想了解关税减免政策和办理流程。'],
+		['厂区道路积水严重', '雨后厂区门口道路积水，货车无法进出，请协调市政维修排水。'],
+		['招聘技术工人困难', '新生产线缺少焊工和电工，希望对接职业院校和人力资源市场。'],
+	];
+	let afterFiling = Infinity;
+	for (const [title, content] of texts) {
+		const f = await ent.post('/api/v1/appeals', { title, content, category_id: category });
+		assert.equal(f.status, 201, f.text);
+		afterFiling = Math.min(afterFiling, await queriesOf(await me()));
+	}
+	assert.equal(afterFiling, warm, 'a filing leaves the token and its roles in memory');
+
+	// a change to the user is seen at once, not after the copy's two seconds
+	assert.equal((await me()).json.user.display_name, '缓存甲');
+	const renamed = await admin.patch(`/api/v1/users/${uid}`, { display_name: '缓存乙' });
+	assert.equal(renamed.status, 200, renamed.text);
+	assert.equal((await me()).json.user.display_name, '缓存乙');
+	const off = await admin.patch(`/api/v1/users/${uid}`, { status: 'disabled' });
+	assert.equal(off.status, 200, off.text);
+	assertError(await me(), 401, 'invalid_token');
 });

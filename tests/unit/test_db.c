@@ -875,6 +875,8 @@ static void write_gate_shared(void **state)
 	static const struct sql Q_WRITE = SQL("INSERT INTO gate (x) VALUES (1) RETURNING x");
 	static const struct sql Q_READ = SQL("SELECT count(*) FROM gate");
 	assert_int_equal(db_exec(a, &Q_MAKE, DB_NOARGS, NULL), ST_OK);
+	static const char *const gate_copied[] = { "gate", NULL };
+	db_copies_read(gate_copied);
 	uint64_t gen = db_commit_generation();
 	struct db_res *w = db_query(b, &Q_WRITE, DB_NOARGS);
 	assert_true(db_next(w)); /* open: the gate is b's */
@@ -893,6 +895,60 @@ static void write_gate_shared(void **state)
 	db_pool_put(pool, a);
 	db_pool_put(pool, b);
 	db_pool_free(pool);
+}
+
+/* The copies' generation moves at a commit that changed a table they read (a row written by a
+ * statement or a trigger, in a transaction or alone) and at no other: not for other tables, not
+ * for a rolled-back change. A WITHOUT ROWID table among them is refused at the check. */
+static void copies_follow_their_tables(void **state)
+{
+	(void)state;
+	script("CREATE TABLE watched (x);"
+	       "CREATE TABLE other (x);"
+	       "CREATE TABLE keyed (k PRIMARY KEY, v) WITHOUT ROWID;"
+	       "CREATE TRIGGER other_big AFTER INSERT ON other WHEN new.x > 100"
+	       " BEGIN INSERT INTO watched (x) VALUES (new.x); END;");
+	static const char *const copied[] = { "watched", NULL };
+	db_copies_read(copied);
+	assert_int_equal(db_copies_check(db), ST_OK);
+	static const struct sql Q_OTHER = SQL("INSERT INTO other (x) VALUES ($1)");
+	static const struct sql Q_WATCHED = SQL("UPDATE watched SET x = x + 1");
+	static const struct sql Q_WATCHED_ADD = SQL("INSERT INTO watched (x) VALUES (1)");
+
+	uint64_t gen = db_commit_generation();
+	assert_int_equal(db_exec(db, &Q_OTHER, DB_ARGS(db_int(1)), NULL), ST_OK);
+	assert_true(db_commit_generation() == gen); /* alone, another table */
+	assert_int_equal(db_begin(db), ST_OK);
+	assert_int_equal(db_exec(db, &Q_OTHER, DB_ARGS(db_int(2)), NULL), ST_OK);
+	assert_int_equal(db_commit(db), ST_OK);
+	assert_true(db_commit_generation() == gen); /* in a transaction, another table */
+
+	assert_int_equal(db_exec(db, &Q_WATCHED_ADD, DB_NOARGS, NULL), ST_OK);
+	assert_true(db_commit_generation() == gen + 1); /* alone, a watched table */
+	assert_int_equal(db_begin(db), ST_OK);
+	assert_int_equal(db_exec(db, &Q_OTHER, DB_ARGS(db_int(3)), NULL), ST_OK);
+	assert_int_equal(db_exec(db, &Q_WATCHED, DB_NOARGS, NULL), ST_OK);
+	assert_true(db_commit_generation() == gen + 1); /* not before the commit */
+	assert_int_equal(db_commit(db), ST_OK);
+	assert_true(db_commit_generation() == gen + 2);
+
+	assert_int_equal(db_begin(db), ST_OK);
+	assert_int_equal(db_exec(db, &Q_WATCHED, DB_NOARGS, NULL), ST_OK);
+	db_rollback(db);
+	assert_int_equal(db_begin(db), ST_OK);
+	assert_int_equal(db_exec(db, &Q_OTHER, DB_ARGS(db_int(4)), NULL), ST_OK);
+	assert_int_equal(db_commit(db), ST_OK);
+	assert_true(db_commit_generation() == gen + 2); /* the rolled-back change left nothing */
+
+	assert_int_equal(db_begin(db), ST_OK);
+	assert_int_equal(db_exec(db, &Q_OTHER, DB_ARGS(db_int(500)), NULL), ST_OK);
+	assert_int_equal(db_commit(db), ST_OK);
+	assert_true(db_commit_generation() == gen + 3); /* the trigger's row counts */
+
+	static const char *const keyed[] = { "keyed", NULL };
+	db_copies_read(keyed);
+	assert_int_equal(db_copies_check(db), ST_INTERNAL);
+	assert_non_null(strstr(db_errmsg(db), "keyed"));
 }
 
 /* Group commit's halves: a deferred connection commits at synchronous=NORMAL and leaves the
@@ -1034,6 +1090,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(open_and_kind),
 		TEST(write_gate_shared),
+		TEST(copies_follow_their_tables),
 		TEST(deferred_sync),
 		TEST(checkpoint_restart),
 		TEST(parameters_bound_by_number),
