@@ -404,13 +404,15 @@ int db_log_frames(struct db *db)
 	return db->sync_deferred && db->drv->log_frames ? db->drv->log_frames(db) : 0;
 }
 
-enum status db_checkpoint(struct db *db, bool restart)
+enum status db_checkpoint(struct db *db, bool restart, int *copied)
 {
+	if (copied)
+		*copied = 0;
 	if (!db->drv->checkpoint)
 		return ST_OK;
 	if (fault_db())
 		return ST_DB;
-	return db->drv->checkpoint(db, restart);
+	return db->drv->checkpoint(db, restart, copied);
 }
 
 bool db_in_tx(const struct db *db)

@@ -173,9 +173,11 @@ bool db_sync_deferred(const struct db *db);
  * any connection, beside a transaction being written on another. With restart, it also holds
  * off other writers and waits a moment for readers to leave the log, so that the next write
  * starts it again even while another process reads and writes the file (db itself with no
- * statement or transaction open: it would wait for itself). */
+ * statement or transaction open: it would wait for itself). copied (may be NULL): how many of
+ * the log's frames are in the database file after it (0 on PostgreSQL); passes one after
+ * another tell from it how much each copied. */
 int db_log_frames(struct db *db);
-enum status db_checkpoint(struct db *db, bool restart);
+enum status db_checkpoint(struct db *db, bool restart, int *copied);
 /* How many write transactions this process has committed that changed a table a copy reads
  * (below): a cache of what the database says (the roles of a user, say) is current while this
  * has not moved since it was filled. */

@@ -32,7 +32,7 @@ struct db_driver {
 	enum status (*set_synced)(struct db *db, bool synced);
 	enum status (*log_file)(struct db *db, char *path, size_t n);
 	int (*log_frames)(struct db *db);
-	enum status (*checkpoint)(struct db *db, bool restart);
+	enum status (*checkpoint)(struct db *db, bool restart, int *copied);
 };
 
 /* Every backend's result starts with this. */

@@ -543,13 +543,16 @@ static int sq_log_frames(struct db *db)
  * go on meanwhile. Another checkpoint running (BUSY) is as good. RESTART: also holds off other
  * writers and waits, SQ_RESTART_MS at most, until no reader is inside the log, so the next
  * write starts it again; a reader still there then (BUSY) leaves it for a later try. */
-static enum status sq_checkpoint(struct db *db, bool restart)
+static enum status sq_checkpoint(struct db *db, bool restart, int *copied)
 {
 	sqlite3 *h = ((struct sq_db *)db)->h;
 	if (restart)
 		sqlite3_busy_timeout(h, SQ_RESTART_MS);
+	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(
-		h, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		h, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+	if (copied)
+		*copied = done;
 	if (restart)
 		sqlite3_busy_timeout(h, SQ_BUSY_MS);
 	return rc == SQLITE_BUSY ? ST_OK : map_rc(rc);

@@ -1167,7 +1167,15 @@ static void wake_next_writer(void)
  * beside a writer, it would never end so, and grow). Every 4,000 frames: a page written by
  * many batches is copied once (measured against 1,000: 882 -> 1,021 filings a second, p99
  * 41 -> 48 ms; 10,000 gave no more and a p99 of 65 ms).
+ *
+ * The copy beside is made again while a pass finds much to copy (the frames the batches added
+ * during the pass before, and that pass's sync of the database file), so that the part in the
+ * writer's place is short: in one pass, the writer's place was held 95-99 % of a flood, a fifth
+ * of it by these copies (about 32 ms each, six times a second); with up to four passes beside,
+ * 5-12 ms each.
  */
+#define LOG_CHECKPOINT_PASSES 4
+#define LOG_CHECKPOINT_AGAIN  256 /* frames: a pass that copied more is followed by another */
 #define LOG_CHECKPOINT_FRAMES 4000
 
 /*
@@ -1197,7 +1205,13 @@ static void log_checkpoint(struct filing *f, bool restart)
 	struct db *db = f->cx->db;
 	filings.checkpointing = true;
 	pthread_mutex_unlock(&filings.mu);
-	enum status st = db_checkpoint(db, false);
+	int done = 0, before = 0;
+	enum status st = db_checkpoint(db, false, &before);
+	for (int pass = 1; !st && pass < LOG_CHECKPOINT_PASSES; pass++) {
+		if ((st = db_checkpoint(db, false, &done)) || done - before < LOG_CHECKPOINT_AGAIN)
+			break;
+		before = done;
+	}
 	pthread_mutex_lock(&filings.mu);
 	filings.ckpt_waits = f;
 	while (filings.writing)
@@ -1206,7 +1220,7 @@ static void log_checkpoint(struct filing *f, bool restart)
 	filings.writing = true;
 	pthread_mutex_unlock(&filings.mu);
 	if (!st)
-		st = db_checkpoint(db, restart);
+		st = db_checkpoint(db, restart, NULL);
 	if (st)
 		log_warnx("checkpoint of the database's log failed: %s", db_errmsg(db));
 	else
