@@ -95,7 +95,10 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 	app->metrics = metrics_new(app->router.n);
 	if (!app->metrics)
 		return ST_NOMEM;
-	return serving ? auth_init(app) : ST_OK;
+	for (size_t i = 0; i < app->nmodules; i++)
+		if (app->modules[i]->copied)
+			db_copies_read(app->modules[i]->copied);
+	return serving ? auth_init(app) : ST_OK; /* which checks them with its own */
 }
 
 void app_close(struct app *app)

@@ -46,6 +46,10 @@ struct module {
 	 * is stale), and give back a connection it keeps, when the app closes (before the pool
 	 * closes). NULL if none. */
 	void (*release)(void);
+	/* The tables whose rows the module keeps copies of in memory (db_copy_stamp()): a commit
+	 * of this process that changes one of them makes every copy stale at once. NULL-ended;
+	 * NULL if none. */
+	const char *const *copied;
 	/* Append the module's own counters to GET /metrics (Prometheus text, each with its HELP
 	 * and TYPE lines, names tiejian_MODULE_...). NULL if none. */
 	void (*metrics)(struct str *out);

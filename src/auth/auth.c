@@ -83,7 +83,8 @@ void auth_password_generate(char *out, size_t outlen)
 }
 
 /* What the copies below (a session or token with its user, org and enterprise; a user's roles
- * and liaison enterprises) are read from: a commit that changes none of these leaves them. */
+ * and liaison enterprises) are read from: a commit that changes none of these leaves them.
+ * auth_init checks these and the modules' (struct module's copied) for rowids. */
 static const char *const copied_tables[] = {
 	"sessions", "api_tokens", "users", "orgs", "enterprises", "user_roles", "roles",
 	"role_perms", "liaisons", NULL,

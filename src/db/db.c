@@ -64,15 +64,21 @@ bool db_broken(const struct db *db)
  * every commit): what db_copy_current() compares */
 static _Atomic uint64_t commit_generation;
 
-#define COPIED_TABLES_MAX 16
+#define COPIED_TABLES_MAX 32
 static const char *copied_tables[COPIED_TABLES_MAX];
 static size_t ncopied_tables;
+static const char *copied_left_out; /* one that found no room: db_copies_check() refuses */
 
 void db_copies_read(const char *const *tables)
 {
-	for (; *tables && ncopied_tables < COPIED_TABLES_MAX; tables++)
-		if (!db_table_copied(*tables))
+	for (; *tables; tables++) {
+		if (db_table_copied(*tables))
+			continue;
+		if (ncopied_tables < COPIED_TABLES_MAX)
 			copied_tables[ncopied_tables++] = *tables;
+		else
+			copied_left_out = *tables;
+	}
 }
 
 bool db_table_copied(const char *table)
@@ -88,6 +94,11 @@ static const struct sql SQL_TABLE_WITHOUT_ROWID =
 
 enum status db_copies_check(struct db *db)
 {
+	if (copied_left_out) {
+		db_set_errmsg(db, "%s is kept in memory but more tables are than %d: raise "
+				  "COPIED_TABLES_MAX", copied_left_out, COPIED_TABLES_MAX);
+		return ST_INTERNAL;
+	}
 	if (db->drv->kind != DB_SQLITE)
 		return ST_OK;
 	for (size_t i = 0; i < ncopied_tables; i++) {

@@ -189,7 +189,7 @@ uint64_t db_commit_generation(void);
  * (SQLite reports no row of a WITHOUT ROWID table). On PostgreSQL every commit moves it. */
 void db_copies_read(const char *const *tables);
 /* ST_INTERNAL (the table named in db's error text) when one of them is a WITHOUT ROWID table of
- * SQLite, whose changes would go unseen; ST_OK otherwise, and always on PostgreSQL. */
+ * SQLite, whose changes would go unseen, or found no room in the list; ST_OK otherwise. */
 enum status db_copies_check(struct db *db);
 
 /* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it

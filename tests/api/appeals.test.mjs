@@ -590,6 +590,8 @@ test('administrators keep the category tree, routing rules, time limits and sett
 	assertError(await c.dispatcher.patch('/api/v1/appeal-settings', { nope: 1 }), 422, 'unknown_field', { field: 'nope' });
 	r = await c.dispatcher.patch('/api/v1/appeal-settings', { rate_days: 6 });
 	assert.equal(r.json.values.rate_days, 6);
+	// read by everyone at once, though the server keeps the settings in memory
+	assert.equal((await c.handler.get('/api/v1/appeal-settings')).json.values.rate_days, 6);
 	await c.dispatcher.patch('/api/v1/appeal-settings', { rate_days: 5 });
 	const audit = await c.auditadmin.get('/api/v1/audit?entity=appeal_settings');
 	assert.ok(audit.json.items.length >= 2);

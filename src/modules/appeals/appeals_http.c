@@ -1141,6 +1141,7 @@ static void writer_check(void)
 
 static void appeals_release(void)
 {
+	appeals_kept_forget();
 	if (writer.db)
 		db_pool_put(writer.pool, writer.db);
 	writer.db = NULL;
@@ -1777,4 +1778,5 @@ const struct module appeals_module = {
 	.section = appeals_section,
 	.release = appeals_release,
 	.metrics = appeals_metrics,
+	.copied = appeals_copied,
 };

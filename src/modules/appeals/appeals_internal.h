@@ -276,8 +276,11 @@ enum status appeals_settings_patch(struct request *req);
 /* The deadline rule (category, then its parent, then the default) for urgency. */
 enum status appeals_deadline_rule(struct db *db, int64_t category, int64_t root,
 				  const char *urgency, int spans[5]);
-/* Read the settings into out (defaults for the keys not stored). */
+/* Read the settings into out (defaults for the keys not stored); both these read a copy kept in
+ * memory outside a write transaction (appeals_admin.c), of the tables appeals_copied names. */
 enum status appeals_settings_load(struct db *db, struct appeal_settings *out);
+extern const char *const appeals_copied[];
+void appeals_kept_forget(void);
 
 enum status appeals_files_upload(struct request *req);
 enum status appeals_files_get(struct request *req);

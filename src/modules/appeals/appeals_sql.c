@@ -390,6 +390,10 @@ const struct sql SQL_DL_LIST =
 	    " d.close_days, d.updated_at, c.name FROM appeal_deadlines d"
 	    " LEFT JOIN appeal_categories c ON c.id = d.category_id"
 	    " ORDER BY d.category_id, d.urgency");
+/* Every limit, for the copy kept in memory (appeals_admin.c). */
+const struct sql SQL_DL_ALL =
+	SQL("SELECT category_id, urgency, accept_days, contact_days, interim_days, close_days"
+	    " FROM appeal_deadlines");
 const struct sql SQL_DL_RULE =
 	SQL("SELECT accept_days, contact_days, interim_days, close_days FROM appeal_deadlines"
 	    " WHERE urgency = $3 AND category_id IN ($1, $2, 0)"
