@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, request, Session } from '../lib/server.mjs';
-import { assertError } from './helpers.mjs';
+import { assertError, onPostgres } from './helpers.mjs';
 
 let srv;
 before(async () => {
@@ -118,8 +118,9 @@ test('details: no more statements for a long history than for none', async () =>
 
 /*
  * A token's row and its user's roles are kept in the process (auth.c) and dropped only by a
- * commit that changed what they are read from (users, roles, tokens, ...): a flood of filings
- * leaves them, a renamed or disabled account shows at the very next request.
+ * commit that changed what they are read from (users, roles, tokens, ...; on PostgreSQL by
+ * every commit): a flood of filings leaves them, a renamed or disabled account shows at the
+ * very next request.
  */
 test('a token stays in memory across filings, and not across a change to its user', async () => {
 	const admin = await srv.login('sysadmin');
@@ -153,7 +154,9 @@ test('a token stays in memory across filings, and not across a change to its use
 		assert.equal(f.status, 201, f.text);
 		afterFiling = Math.min(afterFiling, await queriesOf(await me()));
 	}
-	assert.equal(afterFiling, warm, 'a filing leaves the token and its roles in memory');
+	// (SQLite tells which tables a commit changed; on PostgreSQL every commit drops the copies)
+	if (onPostgres) assert.ok(afterFiling > warm, 'read again after each commit');
+	else assert.equal(afterFiling, warm, 'a filing leaves the token and its roles in memory');
 
 	// a change to the user is seen at once, not after the copy's two seconds
 	assert.equal((await me()).json.user.display_name, '缓存甲');
