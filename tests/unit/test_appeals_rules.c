@@ -920,6 +920,31 @@ static void sniffing(void **state)
 	assert_string_equal(tiny, "营业"); /* never half a character */
 }
 
+/* The limits that apply: the category's own, else its top level's, else every category's, at
+ * the appeal's urgency only; none when no row of that urgency fits. */
+static void limits_picked(void **state)
+{
+	(void)state;
+	const struct appeal_limit rows[] = {
+		{ 0, "normal", { 1, 1, 3, 7 } },  { 0, "urgent", { 1, 1, 2, 5 } },
+		{ 6, "normal", { 1, 2, 5, 10 } }, { 601, "urgent", { 1, 1, 1, 2 } },
+		{ 9, "normal", { 2, 2, 4, 8 } },
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]);
+	assert_ptr_equal(appeal_limit_pick(rows, n, 601, 6, "urgent"), &rows[3]); /* its own */
+	assert_ptr_equal(appeal_limit_pick(rows, n, 601, 6, "normal"), &rows[2]); /* the top's */
+	assert_ptr_equal(appeal_limit_pick(rows, n, 6, 6, "normal"), &rows[2]);
+	assert_ptr_equal(appeal_limit_pick(rows, n, 602, 6, "urgent"), &rows[1]); /* everyone's */
+	assert_ptr_equal(appeal_limit_pick(rows, n, 701, 7, "normal"), &rows[0]);
+	assert_ptr_equal(appeal_limit_pick(rows, n, 701, 7, NULL), &rows[0]); /* NULL: normal */
+	/* the order of the rows does not matter */
+	const struct appeal_limit back[] = { rows[3], rows[2], rows[1], rows[0] };
+	assert_ptr_equal(appeal_limit_pick(back, 4, 601, 6, "normal"), &back[1]);
+	assert_ptr_equal(appeal_limit_pick(back, 4, 602, 6, "urgent"), &back[2]);
+	assert_null(appeal_limit_pick(rows + 2, 3, 701, 7, "urgent")); /* no row fits */
+	assert_null(appeal_limit_pick(rows, 0, 601, 6, "normal"));
+}
+
 static void numbers_and_colours(void **state)
 {
 	(void)state;
@@ -969,6 +994,7 @@ int main(void)
 		cmocka_unit_test(similarity),
 		cmocka_unit_test(similarity_bound),
 		cmocka_unit_test(sniffing),
+		cmocka_unit_test(limits_picked),
 		cmocka_unit_test(numbers_and_colours),
 	};
 	return cmocka_run_group_tests_name("appeals_rules", tests, NULL, NULL);

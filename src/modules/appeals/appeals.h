@@ -309,6 +309,20 @@ const char *appeal_file_mime(enum appeal_file_kind k);
  * characters and quotes dropped, at most 100 characters; "" when nothing is left. */
 void appeal_file_name_clean(const char *name, char *out, size_t outsize);
 
+/* ---- time limits ------------------------------------------------------------------------- */
+
+/* One row of the time limits (appeal_deadlines): the working days a category's appeals (0:
+ * every category's) have at one urgency to be accepted, contacted, reported on and closed. */
+struct appeal_limit {
+	int64_t category;
+	char urgency[8];
+	int days[4];
+};
+/* The row that applies to an appeal of category, whose top level is root, at urgency (NULL:
+ * "normal"): the category's own, else its top level's, else every category's; NULL if none. */
+const struct appeal_limit *appeal_limit_pick(const struct appeal_limit *rows, size_t n,
+					     int64_t category, int64_t root, const char *urgency);
+
 /* ---- small helpers ----------------------------------------------------------------------- */
 
 /* The appeal's number as people quote it: "SQ20261126-000123" (the local filing date). */

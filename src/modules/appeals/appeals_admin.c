@@ -3,6 +3,7 @@
  * urgency, and the settings of the clock. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -18,27 +19,20 @@
  * file (4.6 % of a filing flood's CPU in perf). The copy is used as db_copy_current() allows:
  * while nothing that changed either table has committed in this process (appeals_copied, which
  * the app hands to db_copies_read) and for at most KEPT_TTL_MS (a change made through another
- * server or `tiejian` on the same file). Limits beyond KEPT_DL_MAX rows are looked up each time,
- * and so is everything inside a write transaction, which may have changed them and not commit.
+ * server or `tiejian` on the same file). Inside a write transaction, which may have changed them
+ * and not commit, both are read from the tables.
  */
 #define KEPT_TTL_MS 2000
-#define KEPT_DL_MAX 256
 
 const char *const appeals_copied[] = { "appeal_settings", "appeal_deadlines", NULL };
-
-struct kept_limit {
-	int64_t category; /* 0: every category */
-	char urgency[16];
-	int spans[4];
-};
 
 static struct {
 	pthread_mutex_t mu;
 	bool have;
 	struct db_copy_stamp stamp;
 	struct appeal_settings set;
-	int nlimits; /* -1: more than KEPT_DL_MAX */
-	struct kept_limit limits[KEPT_DL_MAX];
+	struct appeal_limit *limits; /* malloc'd */
+	size_t nlimits;
 } kept = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static enum status settings_read(struct db *db, struct appeal_settings *out)
@@ -69,7 +63,42 @@ static enum status settings_read(struct db *db, struct appeal_settings *out)
 	return db_done(r);
 }
 
-/* The copy made current (read again when it is not), under kept.mu on return. */
+/* Every row of the time limits into *out (malloc'd; the caller frees it). */
+static enum status limits_read(struct db *db, struct appeal_limit **out, size_t *n)
+{
+	struct appeal_limit *rows = NULL;
+	size_t cap = 0;
+	bool lost = false;
+	*n = 0;
+	struct db_res *r = db_query(db, &SQL_DL_ALL, DB_NOARGS);
+	while (db_next(r)) {
+		if (*n == cap) {
+			size_t want = cap ? cap * 2 : 32;
+			struct appeal_limit *more = realloc(rows, want * sizeof(*rows));
+			if (!more) {
+				lost = true;
+				break;
+			}
+			rows = more, cap = want;
+		}
+		struct appeal_limit *l = &rows[(*n)++];
+		l->category = db_col_int(r, 0);
+		snprintf(l->urgency, sizeof(l->urgency), "%s", db_col_text(r, 1));
+		for (int i = 0; i < 4; i++)
+			l->days[i] = (int)db_col_int(r, 2 + i);
+	}
+	enum status st = db_done(r);
+	if (!st && lost)
+		st = ST_NOMEM;
+	if (st) {
+		free(rows);
+		rows = NULL, *n = 0;
+	}
+	*out = rows;
+	return st;
+}
+
+/* The copy made current (read again when it is not); on ST_OK kept.mu is held. */
 static enum status kept_current(struct db *db)
 {
 	pthread_mutex_lock(&kept.mu);
@@ -78,45 +107,29 @@ static enum status kept_current(struct db *db)
 	pthread_mutex_unlock(&kept.mu);
 	struct db_copy_stamp stamp = db_copy_stamp();
 	struct appeal_settings set;
-	static struct kept_limit limits[KEPT_DL_MAX]; /* under load_mu */
-	static pthread_mutex_t load_mu = PTHREAD_MUTEX_INITIALIZER;
-	pthread_mutex_lock(&load_mu);
-	int n = 0;
+	struct appeal_limit *limits = NULL;
+	size_t n = 0;
 	enum status st = settings_read(db, &set);
-	struct db_res *r = st ? NULL : db_query(db, &SQL_DL_ALL, DB_NOARGS);
-	while (r && db_next(r)) {
-		if (n == KEPT_DL_MAX) {
-			n = -1;
-			continue;
-		}
-		if (n < 0)
-			continue;
-		struct kept_limit *l = &limits[n++];
-		l->category = db_col_int(r, 0);
-		snprintf(l->urgency, sizeof(l->urgency), "%s", db_col_text(r, 1));
-		for (int i = 0; i < 4; i++)
-			l->spans[i] = (int)db_col_int(r, 2 + i);
-	}
-	if (r)
-		st = db_done(r);
-	pthread_mutex_lock(&kept.mu);
-	if (!st) {
-		kept.have = true;
-		kept.stamp = stamp;
-		kept.set = set;
-		kept.nlimits = n;
-		if (n > 0)
-			memcpy(kept.limits, limits, (size_t)n * sizeof(limits[0]));
-	}
-	pthread_mutex_unlock(&load_mu);
+	if (!st)
+		st = limits_read(db, &limits, &n);
 	if (st)
-		pthread_mutex_unlock(&kept.mu);
-	return st;
+		return st;
+	pthread_mutex_lock(&kept.mu);
+	free(kept.limits);
+	kept.have = true;
+	kept.stamp = stamp;
+	kept.set = set;
+	kept.limits = limits;
+	kept.nlimits = n;
+	return ST_OK;
 }
 
 void appeals_kept_forget(void)
 {
 	pthread_mutex_lock(&kept.mu);
+	free(kept.limits);
+	kept.limits = NULL;
+	kept.nlimits = 0;
 	kept.have = false;
 	pthread_mutex_unlock(&kept.mu);
 }
@@ -133,49 +146,33 @@ enum status appeals_settings_load(struct db *db, struct appeal_settings *out)
 	return ST_OK;
 }
 
-/* The limits of a category (its own, else its top level's, else every category's) at an
- * urgency; the defaults of common practice should the table hold none. */
+/* spans: the days of the row that applies (appeal_limit_pick), or the defaults of common
+ * practice should the table hold none; spans[4] 0. */
+static void spans_of(const struct appeal_limit *l, int spans[5])
+{
+	static const int common[4] = { 1, 1, 3, 7 };
+	memcpy(spans, l ? l->days : common, sizeof(common));
+	spans[4] = 0;
+}
+
 enum status appeals_deadline_rule(struct db *db, int64_t category, int64_t root,
 				  const char *urgency, int spans[5])
 {
-	bool found = false;
-	bool kept_here = !db_in_tx(db);
-	enum status st = kept_here ? kept_current(db) : ST_OK;
-	if (st)
+	enum status st;
+	if (db_in_tx(db)) {
+		struct appeal_limit *rows;
+		size_t n;
+		if ((st = limits_read(db, &rows, &n)))
+			return st;
+		spans_of(appeal_limit_pick(rows, n, category, root, urgency), spans);
+		free(rows);
+		return ST_OK;
+	}
+	if ((st = kept_current(db)))
 		return st;
-	if (kept_here && kept.nlimits >= 0) {
-		const struct kept_limit *best = NULL;
-		int rank = 3;
-		for (int i = 0; i < kept.nlimits; i++) {
-			const struct kept_limit *l = &kept.limits[i];
-			int k = l->category == category ? 0 : l->category == root ? 1 : l->category == 0 ? 2 : 3;
-			if (k < rank && strcmp(l->urgency, urgency) == 0) {
-				best = l;
-				rank = k;
-			}
-		}
-		if (best)
-			memcpy(spans, best->spans, sizeof(best->spans));
-		found = best != NULL;
-		pthread_mutex_unlock(&kept.mu);
-	} else {
-		if (kept_here)
-			pthread_mutex_unlock(&kept.mu);
-		struct db_res *r = db_query(db, &SQL_DL_RULE,
-					    DB_ARGS(db_int(category), db_int(root), db_text(urgency)));
-		if (db_next(r)) {
-			for (int i = 0; i < 4; i++)
-				spans[i] = (int)db_col_int(r, i);
-			found = true;
-		}
-		st = db_done(r);
-	}
-	if (!st && !found) {
-		/* the defaults of common practice, should the table be emptied */
-		spans[0] = 1, spans[1] = 1, spans[2] = 3, spans[3] = 7;
-	}
-	spans[4] = 0;
-	return st;
+	spans_of(appeal_limit_pick(kept.limits, kept.nlimits, category, root, urgency), spans);
+	pthread_mutex_unlock(&kept.mu);
+	return ST_OK;
 }
 
 static enum status commit_or_rollback(struct db *db, enum status st)

@@ -1,6 +1,7 @@
 /* appeals_rules.c: the pure rules of appeals: the state machine, the counters, the bigram search
  * text, near-duplicates, attachment sniffing, numbers and colours. No I/O. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/date.h"
 #include "modules/appeals/appeals.h"
@@ -907,6 +908,28 @@ void appeal_file_name_clean(const char *name, char *out, size_t outsize)
 	/* no name of only dots */
 	if (strspn(out, ". ") == n)
 		out[0] = '\0';
+}
+
+/* ---- time limits ------------------------------------------------------------------------- */
+
+const struct appeal_limit *appeal_limit_pick(const struct appeal_limit *rows, size_t n,
+					     int64_t category, int64_t root, const char *urgency)
+{
+	const struct appeal_limit *best = NULL;
+	int best_rank = 3; /* 0 the category's own, 1 its top level's, 2 every category's */
+	if (!urgency)
+		urgency = "normal";
+	for (size_t i = 0; i < n; i++) {
+		const struct appeal_limit *l = &rows[i];
+		int rank = l->category == category ? 0 : l->category == root ? 1 : 2;
+		if (rank == 2 && l->category != 0)
+			continue;
+		if (rank < best_rank && strcmp(l->urgency, urgency) == 0) {
+			best = l;
+			best_rank = rank;
+		}
+	}
+	return best;
 }
 
 /* ---- numbers and colours ------------------------------------------------------------------ */

@@ -390,15 +390,10 @@ const struct sql SQL_DL_LIST =
 	    " d.close_days, d.updated_at, c.name FROM appeal_deadlines d"
 	    " LEFT JOIN appeal_categories c ON c.id = d.category_id"
 	    " ORDER BY d.category_id, d.urgency");
-/* Every limit, for the copy kept in memory (appeals_admin.c). */
+/* Every limit: appeal_limit_pick() chooses the one that applies (the copy in appeals_admin.c). */
 const struct sql SQL_DL_ALL =
 	SQL("SELECT category_id, urgency, accept_days, contact_days, interim_days, close_days"
 	    " FROM appeal_deadlines");
-const struct sql SQL_DL_RULE =
-	SQL("SELECT accept_days, contact_days, interim_days, close_days FROM appeal_deadlines"
-	    " WHERE urgency = $3 AND category_id IN ($1, $2, 0)"
-	    " ORDER BY CASE WHEN category_id = $1 THEN 0 WHEN category_id = $2 THEN 1 ELSE 2 END"
-	    " LIMIT 1");
 const struct sql SQL_DL_UPSERT =
 	SQL("INSERT INTO appeal_deadlines (category_id, urgency, accept_days, contact_days,"
 	    " interim_days, close_days, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
