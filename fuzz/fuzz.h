@@ -45,13 +45,11 @@ struct app *fuzz_app(void);
 /* The session of fuzz_users[i] (empty for anon and bearer), and the leader's API token. */
 const struct fuzz_session *fuzz_session(int i);
 const char *fuzz_token(void);
-/* Count a write that succeeded; after enough of them the database is put back as it was after
- * the demo, so a long run neither grows nor drifts far from the seeds. */
-void fuzz_note_write(void);
 /* Replace $SESSION, $CSRF and $TOKEN in text by the leader's real values; malloc'd result. */
 char *fuzz_expand(const char *text);
 /* Run one request; aborts on a broken invariant of every answer: a 500, or an /api/ error
- * that is not the one JSON error body with a Chinese message. */
+ * that is not the one JSON error body with a Chinese message. After enough writes or requests
+ * the database is put back as it was after the demo. */
 void fuzz_request(const struct local_request *in, struct local_response *out);
 
 #endif
