@@ -121,10 +121,18 @@ test('the unread count kept per user equals the unread rows, after any mix of re
 			if (r.items.length < 100) return n;
 		}
 	};
+	// the clock job may tell a desk of a deadline while its rows are counted (an appeal due
+	// tomorrow is due soon): the count is read before and after the rows, again if it moved
+	const unreadCount = async (s) => (await s.get('/api/v1/notifications/unread-count')).json.unread;
 	const check = async (what) => {
 		for (const [name, s] of Object.entries(c).filter(([, s]) => s && s.get && s.user)) {
-			const count = (await s.get('/api/v1/notifications/unread-count')).json.unread;
-			assert.equal(count, await unreadRows(s), `${what}: ${name}`);
+			let count, rows;
+			for (let tries = 0; tries < 3; tries++) {
+				count = await unreadCount(s);
+				rows = await unreadRows(s);
+				if (count === await unreadCount(s)) break;
+			}
+			assert.equal(count, rows, `${what}: ${name}`);
 		}
 	};
 	// filed together, so that the server writes them in batches (the desks counted once a batch)
@@ -140,9 +148,10 @@ test('the unread count kept per user equals the unread rows, after any mix of re
 		'the same message, the county desk\'s own copy');
 	await check('after single reads');
 	assert.equal((await c.dispatcher.post('/api/v1/notifications/read-all')).status, 200);
-	await file(c, { topic: '未读计数再来' });
+	const last = await file(c, { topic: '未读计数再来' });
 	await check('after read-all and a new filing');
-	assert.equal((await inbox(c.dispatcher, '&unread=1')).total, 1);
+	const unread = (await inbox(c.dispatcher, '&unread=1')).items.filter((x) => x.kind !== 'due_soon');
+	assert.deepEqual(unread.map((x) => [x.kind, x.entity_id]), [['filed', last.id]]);
 });
 
 test('the webhook\'s settings: the system administrator\'s, checked, the secret never shown', async () => {
