@@ -254,12 +254,11 @@ static enum status load_roles_db(struct request *req, struct db *db, struct prin
  * roles query returns, per user, and it is used while
  *   - no write transaction has committed in this process since it was read (so a change made
  *     through this server shows at once), and
- *   - it is younger than ROLE_CACHE_TTL_MS (a change made through another server sharing the
+ *   - it is younger than DB_COPY_MAX_AGE_MS (a change made through another server sharing the
  *     database shows within that time).
  * A slot is one user's copy, under its own lock; a request copies it out into its arena. */
 
-#define ROLE_CACHE_SLOTS  256
-#define ROLE_CACHE_TTL_MS 2000
+#define ROLE_CACHE_SLOTS 256
 
 struct role_copy {
 	int64_t user_id; /* 0: empty */
@@ -294,7 +293,7 @@ static bool role_cache_get(struct request *req, struct principal *u)
 	struct role_copy *c = &role_cache[i];
 	bool hit = false;
 	pthread_mutex_lock(lock);
-	if (c->user_id == u->user_id && db_copy_current(c->stamp, ROLE_CACHE_TTL_MS)) {
+	if (c->user_id == u->user_id && db_copy_current(c->stamp)) {
 		char *blob = arena_alloc(&req->arena, c->blob_len ? c->blob_len : 1);
 		if (blob) {
 			memcpy(blob, c->blob, c->blob_len);
@@ -372,15 +371,14 @@ static void role_cache_clear(void)
  * statement, and a read transaction with its file locks. It is kept per token under the same
  * rules as the roles above: used while nothing that changed what it reads has committed in this
  * process since it was read (a logout, a password change, a disabled account or a renamed org
- * shows at once) and for at most SESSION_CACHE_TTL_MS (a session ended by another process
+ * shows at once) and for at most DB_COPY_MAX_AGE_MS (a session ended by another process
  * sharing the database, such as `tiejian user`, ends within that time). The idle and absolute
  * clocks are checked at every request against the times read. An API token's row is kept the
  * same way, in the same slots (a revoked token, a disabled account show at once; its expiry is
  * checked at every request). */
 
-#define SESSION_CACHE_SLOTS  1024
-#define SESSION_CACHE_TTL_MS 2000
-#define NO_STRING	     UINT32_MAX
+#define SESSION_CACHE_SLOTS 1024
+#define NO_STRING	    UINT32_MAX
 
 /* The principal's strings a session row fills, in the blob's order. */
 static const size_t session_strings[] = {
@@ -436,7 +434,7 @@ static struct principal *session_cache_get(struct request *req, enum copy_kind k
 	struct principal *u = NULL;
 	pthread_mutex_lock(&cache_locks[i % 16]);
 	if (c->kind == kind && strcmp(c->hash, hash) == 0 &&
-	    db_copy_current(c->stamp, SESSION_CACHE_TTL_MS)) {
+	    db_copy_current(c->stamp)) {
 		u = arena_alloc(&req->arena, sizeof(*u));
 		char *blob = arena_alloc(&req->arena, c->blob_len);
 		if (u && blob) {

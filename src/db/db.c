@@ -358,9 +358,10 @@ struct db_copy_stamp db_copy_stamp(void)
 	return s;
 }
 
-bool db_copy_current(struct db_copy_stamp s, int64_t ttl_ms)
+bool db_copy_current(struct db_copy_stamp s)
 {
-	return s.generation == atomic_load(&commit_generation) && mono_ms() - s.mono_ms < ttl_ms;
+	return s.generation == atomic_load(&commit_generation) &&
+	       mono_ms() - s.mono_ms < DB_COPY_MAX_AGE_MS;
 }
 
 enum status db_commit(struct db *db)

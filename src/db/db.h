@@ -192,18 +192,20 @@ void db_copies_read(const char *const *tables);
  * SQLite, whose changes would go unseen, or found no room in the list; ST_OK otherwise. */
 enum status db_copies_check(struct db *db);
 
-/* A copy of database rows kept in memory (a user's roles, the working-day calendar): stamp it
- * before reading the rows; it may be used again while db_copy_current() says so, that is while
- * no write transaction (or write statement outside one) that changed a table it reads has
- * committed in this process since the stamp (a change made through this server shows at once)
- * and for at most ttl_ms (a change made through another server sharing the database shows
- * within that time). */
+/* A copy of database rows kept in memory (a user's roles, a session, the appeals' settings and
+ * time limits): stamp it before reading the rows; it may be used again while db_copy_current()
+ * says so, that is while no write transaction (or write statement outside one) that changed a
+ * table it reads has committed in this process since the stamp (a change made through this
+ * server shows at once) and for at most DB_COPY_MAX_AGE_MS (a change made through another
+ * server sharing the database shows within that time: the 2 seconds docs/operations.md
+ * promises for every copy). */
+#define DB_COPY_MAX_AGE_MS 2000
 struct db_copy_stamp {
 	uint64_t generation;
 	int64_t mono_ms;
 };
 struct db_copy_stamp db_copy_stamp(void);
-bool db_copy_current(struct db_copy_stamp s, int64_t ttl_ms);
+bool db_copy_current(struct db_copy_stamp s);
 
 /* The other rule for such a copy: a one-row table of a token (which database) and a version
  * that triggers move at every change to what the copy reads (db/migrate.h makes them). A copy

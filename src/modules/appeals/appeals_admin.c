@@ -18,11 +18,10 @@
  * limits, from two small tables whose pages each commit of another connection sends back to the
  * file (4.6 % of a filing flood's CPU in perf). The copy is used as db_copy_current() allows:
  * while nothing that changed either table has committed in this process (appeals_copied, which
- * the app hands to db_copies_read) and for at most KEPT_TTL_MS (a change made through another
- * server or `tiejian` on the same file). Inside a write transaction, which may have changed them
- * and not commit, both are read from the tables.
+ * the app hands to db_copies_read) and for at most DB_COPY_MAX_AGE_MS (a change made through
+ * another server or `tiejian` on the same file). Inside a write transaction, which may have
+ * changed them and not commit, both are read from the tables.
  */
-#define KEPT_TTL_MS 2000
 
 const char *const appeals_copied[] = { "appeal_settings", "appeal_deadlines", NULL };
 
@@ -102,7 +101,7 @@ static enum status limits_read(struct db *db, struct appeal_limit **out, size_t 
 static enum status kept_current(struct db *db)
 {
 	pthread_mutex_lock(&kept.mu);
-	if (kept.have && db_copy_current(kept.stamp, KEPT_TTL_MS))
+	if (kept.have && db_copy_current(kept.stamp))
 		return ST_OK;
 	pthread_mutex_unlock(&kept.mu);
 	struct db_copy_stamp stamp = db_copy_stamp();
