@@ -922,6 +922,17 @@ static void sniffing(void **state)
 
 /* The limits that apply: the category's own, else its top level's, else every category's, at
  * the appeal's urgency only; none when no row of that urgency fits. */
+/* The days of the limit that applies, compared with the expected row's (spans[4] always 0). */
+static void assert_limit(const struct appeal_limit *rows, size_t n, int64_t category, int64_t root,
+			 const char *urgency, const int want[4])
+{
+	int spans[5] = { -1, -1, -1, -1, -1 };
+	appeal_limit_spans(rows, n, category, root, urgency, spans);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(spans[i], want[i]);
+	assert_int_equal(spans[4], 0);
+}
+
 static void limits_picked(void **state)
 {
 	(void)state;
@@ -931,18 +942,21 @@ static void limits_picked(void **state)
 		{ 9, "normal", { 2, 2, 4, 8 } },
 	};
 	size_t n = sizeof(rows) / sizeof(rows[0]);
-	assert_ptr_equal(appeal_limit_pick(rows, n, 601, 6, "urgent"), &rows[3]); /* its own */
-	assert_ptr_equal(appeal_limit_pick(rows, n, 601, 6, "normal"), &rows[2]); /* the top's */
-	assert_ptr_equal(appeal_limit_pick(rows, n, 6, 6, "normal"), &rows[2]);
-	assert_ptr_equal(appeal_limit_pick(rows, n, 602, 6, "urgent"), &rows[1]); /* everyone's */
-	assert_ptr_equal(appeal_limit_pick(rows, n, 701, 7, "normal"), &rows[0]);
-	assert_ptr_equal(appeal_limit_pick(rows, n, 701, 7, NULL), &rows[0]); /* NULL: normal */
+	assert_limit(rows, n, 601, 6, "urgent", rows[3].days); /* its own */
+	assert_limit(rows, n, 601, 6, "normal", rows[2].days); /* the top's */
+	assert_limit(rows, n, 6, 6, "normal", rows[2].days);
+	assert_limit(rows, n, 602, 6, "urgent", rows[1].days); /* everyone's */
+	assert_limit(rows, n, 701, 7, "normal", rows[0].days);
+	assert_limit(rows, n, 701, 7, NULL, rows[0].days); /* NULL: normal */
 	/* the order of the rows does not matter */
 	const struct appeal_limit back[] = { rows[3], rows[2], rows[1], rows[0] };
-	assert_ptr_equal(appeal_limit_pick(back, 4, 601, 6, "normal"), &back[1]);
-	assert_ptr_equal(appeal_limit_pick(back, 4, 602, 6, "urgent"), &back[2]);
-	assert_null(appeal_limit_pick(rows + 2, 3, 701, 7, "urgent")); /* no row fits */
-	assert_null(appeal_limit_pick(rows, 0, 601, 6, "normal"));
+	assert_limit(back, 4, 601, 6, "normal", rows[2].days);
+	assert_limit(back, 4, 602, 6, "urgent", rows[1].days);
+	/* no row fits (none for every category at that urgency, or none at all): common practice */
+	static const int common[4] = { 1, 1, 3, 7 };
+	const struct appeal_limit odd[] = { { 0, "normal", { 2, 3, 4, 9 } }, rows[2] };
+	assert_limit(odd, 2, 701, 7, "urgent", common);
+	assert_limit(rows, 0, 601, 6, "normal", common);
 }
 
 static void numbers_and_colours(void **state)

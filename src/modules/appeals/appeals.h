@@ -318,10 +318,12 @@ struct appeal_limit {
 	char urgency[8];
 	int days[4];
 };
-/* The row that applies to an appeal of category, whose top level is root, at urgency (NULL:
- * "normal"): the category's own, else its top level's, else every category's; NULL if none. */
-const struct appeal_limit *appeal_limit_pick(const struct appeal_limit *rows, size_t n,
-					     int64_t category, int64_t root, const char *urgency);
+/* The working days (accept, contact, interim report, close; spans[4] 0) of an appeal of
+ * category, whose top level is root, at urgency (NULL: "normal"), from the row that applies: the
+ * category's own, else its top level's, else every category's; should none fit (the table
+ * emptied), the days of common practice, 1, 1, 3 and 7. */
+void appeal_limit_spans(const struct appeal_limit *rows, size_t n, int64_t category, int64_t root,
+			const char *urgency, int spans[5]);
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 

@@ -145,15 +145,6 @@ enum status appeals_settings_load(struct db *db, struct appeal_settings *out)
 	return ST_OK;
 }
 
-/* spans: the days of the row that applies (appeal_limit_pick), or the defaults of common
- * practice should the table hold none; spans[4] 0. */
-static void spans_of(const struct appeal_limit *l, int spans[5])
-{
-	static const int common[4] = { 1, 1, 3, 7 };
-	memcpy(spans, l ? l->days : common, sizeof(common));
-	spans[4] = 0;
-}
-
 enum status appeals_deadline_rule(struct db *db, int64_t category, int64_t root,
 				  const char *urgency, int spans[5])
 {
@@ -163,13 +154,13 @@ enum status appeals_deadline_rule(struct db *db, int64_t category, int64_t root,
 		size_t n;
 		if ((st = limits_read(db, &rows, &n)))
 			return st;
-		spans_of(appeal_limit_pick(rows, n, category, root, urgency), spans);
+		appeal_limit_spans(rows, n, category, root, urgency, spans);
 		free(rows);
 		return ST_OK;
 	}
 	if ((st = kept_current(db)))
 		return st;
-	spans_of(appeal_limit_pick(kept.limits, kept.nlimits, category, root, urgency), spans);
+	appeal_limit_spans(kept.limits, kept.nlimits, category, root, urgency, spans);
 	pthread_mutex_unlock(&kept.mu);
 	return ST_OK;
 }

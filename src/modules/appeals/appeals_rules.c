@@ -912,7 +912,7 @@ void appeal_file_name_clean(const char *name, char *out, size_t outsize)
 
 /* ---- time limits ------------------------------------------------------------------------- */
 
-const struct appeal_limit *appeal_limit_pick(const struct appeal_limit *rows, size_t n,
+static const struct appeal_limit *limit_pick(const struct appeal_limit *rows, size_t n,
 					     int64_t category, int64_t root, const char *urgency)
 {
 	const struct appeal_limit *best = NULL;
@@ -930,6 +930,15 @@ const struct appeal_limit *appeal_limit_pick(const struct appeal_limit *rows, si
 		}
 	}
 	return best;
+}
+
+void appeal_limit_spans(const struct appeal_limit *rows, size_t n, int64_t category, int64_t root,
+			const char *urgency, int spans[5])
+{
+	static const int common[4] = { 1, 1, 3, 7 };
+	const struct appeal_limit *l = limit_pick(rows, n, category, root, urgency);
+	memcpy(spans, l ? l->days : common, sizeof(common));
+	spans[4] = 0;
 }
 
 /* ---- numbers and colours ------------------------------------------------------------------ */

@@ -390,7 +390,7 @@ const struct sql SQL_DL_LIST =
 	    " d.close_days, d.updated_at, c.name FROM appeal_deadlines d"
 	    " LEFT JOIN appeal_categories c ON c.id = d.category_id"
 	    " ORDER BY d.category_id, d.urgency");
-/* Every limit: appeal_limit_pick() chooses the one that applies (the copy in appeals_admin.c). */
+/* Every limit: appeal_limit_spans() chooses the one that applies (the copy in appeals_admin.c). */
 const struct sql SQL_DL_ALL =
 	SQL("SELECT category_id, urgency, accept_days, contact_days, interim_days, close_days"
 	    " FROM appeal_deadlines");
