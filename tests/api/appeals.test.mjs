@@ -579,6 +579,10 @@ test('administrators keep the category tree, routing rules, time limits and sett
 	assert.equal(r.json.deadlines.close_workdays, 10, 'the subcategory takes its parent\'s limit');
 	r = await c.dispatcher.put('/api/v1/appeal-deadlines', { category_id: c.cat['06'], urgency: 'normal', remove: true });
 	assert.ok(!r.json.items.some((x) => x.category && x.category.id === c.cat['06']));
+	// the next filing takes every category's limit again, though the server keeps the limits in memory
+	a = await file(c, { category_id: c.cat['0601'], topic: '项目审批时限恢复' });
+	r = await act(c.dispatcher, a, 'accept');
+	assert.equal(r.json.deadlines.close_workdays, 7, 'the removed limit no longer applies');
 	assertError(await c.dispatcher.put('/api/v1/appeal-deadlines', { urgency: 'normal', remove: true }), 422, 'not_removable', { field: 'category_id' });
 	// settings
 	r = await c.handler.get('/api/v1/appeal-settings');
