@@ -98,7 +98,7 @@ enum status app_open(struct app *app, const struct config *cfg, bool serving)
 	for (size_t i = 0; i < app->nmodules; i++)
 		if (app->modules[i]->copied)
 			db_copies_read(app->modules[i]->copied);
-	return serving ? auth_init(app) : ST_OK; /* which checks them with its own */
+	return serving ? auth_init(app) : ST_OK; /* db_copies_check()s these with auth's own */
 }
 
 void app_close(struct app *app)

@@ -280,6 +280,7 @@ enum status appeals_deadline_rule(struct db *db, int64_t category, int64_t root,
  * memory outside a write transaction (appeals_admin.c), of the tables appeals_copied names. */
 enum status appeals_settings_load(struct db *db, struct appeal_settings *out);
 extern const char *const appeals_copied[];
+/* Drop that copy (when the app closes). */
 void appeals_kept_forget(void);
 
 enum status appeals_files_upload(struct request *req);
