@@ -413,7 +413,8 @@ enum status appeals_section(struct request *req, struct db *db, int64_t enterpri
  * over the demo enterprises, states and the last three years; inside the caller's transaction
  * (committed every few thousand rows). */
 enum status appeals_demo_generate(struct app *app, struct db *db, long n);
-/* Merge the search index's segments into one (SQLite; nothing on PostgreSQL), in bounded steps,
+/* Move the search terms that wait into the index, then merge the index's segments into one
+ * (SQLite; nothing on PostgreSQL), in bounded steps,
  * each its own transaction unless db is in one already, at most max_steps; *steps says how
  * many did work. The daily job appeals_search_upkeep and `tiejian upkeep` run it. */
 enum status appeals_search_upkeep(struct db *db, int max_steps, int *steps);

@@ -1763,6 +1763,7 @@ static const struct route appeals_routes[] = {
 
 static const struct job appeals_jobs[] = {
 	{"appeals_clock", 60, appeals_clock_job},
+	{"appeals_search_terms", 60, appeals_search_terms_job},
 	{"appeals_search_upkeep", 86400, appeals_search_upkeep_job},
 };
 

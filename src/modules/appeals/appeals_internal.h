@@ -90,13 +90,9 @@ struct appeal_actor {
 /*
  * What a batch of filings written in one transaction shares (appeals_http.c): the counters,
  * summed and written once at the end by appeal_batch_flush(), the search terms, written there
- * too in one statement, and the holders told of each filing, looked up once per unit (nothing
- * a filing writes changes who they are).
- *
- * The search terms go last because SQLite's FTS5 index writes out what it holds in memory at
- * the start of every later statement of the transaction that may need undoing (its savepoint):
- * written with each filing, each filing's terms became a segment of their own on disk, and the
- * index merged them again; written last, a batch's terms are one segment, written at commit.
+ * too in one statement (into the table where they wait for the index: appeals_core.c), and the
+ * holders told of each filing, looked up once per unit (nothing a filing writes changes who
+ * they are).
  */
 #define APPEAL_BATCH_HOLDERS 8
 struct appeal_batch {
@@ -192,6 +188,9 @@ struct appeal_batch *appeal_batch_new(void);
 void appeal_batch_free(struct appeal_batch *b);
 /* Write the counters batch b summed and its filings' search terms, on db, and empty it. */
 enum status appeal_batch_flush(struct db *db, struct appeal_batch *b);
+/* Every waiting search term into the index (SQLite; nothing on PostgreSQL), in the caller's
+ * transaction. */
+enum status appeals_terms_move(struct db *db);
 
 /* Write a's columns as they are (no state change: the job's markers, recomputed deadlines). */
 enum status appeal_save(struct appeal_ctx *cx, const struct appeal *a);
@@ -299,6 +298,7 @@ json_t *appeal_source_json(struct db *db, int64_t id);
 /* ---- appeals_jobs.c, appeals_demo.c --------------------------------------------------------- */
 
 enum status appeals_clock_job(struct app *app, struct db *db, int64_t now);
+enum status appeals_search_terms_job(struct app *app, struct db *db, int64_t now);
 enum status appeals_search_upkeep_job(struct app *app, struct db *db, int64_t now);
 enum status appeals_demo(struct app *app, struct db *db);
 /* At start-up: the scope keys of appeals filed before the keys table existed. */

@@ -362,6 +362,14 @@ const struct migration appeals_migrations[] = {
 	 "DROP TABLE appeal_stats;"
 	 "ALTER TABLE appeal_stats_by_key RENAME TO appeal_stats;",
 	 "SELECT 1;"},
+	/* 11: SQLite: the search terms of new appeals wait in a plain table and enter the FTS5
+	 * index a few hundred at a time (appeals_terms_move, appeals_core.c); a search reads the
+	 * waiting ones on their text. A shadow of appeals_fts by its name, so `tiejian
+	 * migrate-data` leaves it with the index (PostgreSQL keeps the terms on the appeal's
+	 * row). */
+	{11,
+	 "CREATE TABLE appeals_fts_waiting (appeal_id INTEGER PRIMARY KEY, grams TEXT NOT NULL);",
+	 "SELECT 1;"},
 	{0, NULL, NULL},
 };
 
@@ -532,15 +540,24 @@ const struct sql SQL_APPEAL_RECENT =
 	SQL("SELECT id, title, content, state, created_at FROM appeals"
 	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
 	    " ORDER BY created_at DESC, id DESC LIMIT 50");
+/* The waiting terms into the index, in one statement (one segment), then gone from the table;
+ * nothing to do on PostgreSQL. */
+const struct sql SQL_FTS_WAITING_MOVE =
+	SQL2("INSERT INTO appeals_fts (rowid, grams) SELECT appeal_id, grams"
+	     " FROM appeals_fts_waiting ORDER BY appeal_id", "SELECT 1");
+const struct sql SQL_FTS_WAITING_CLEAR = SQL2("DELETE FROM appeals_fts_waiting", "SELECT 1");
+const struct sql SQL_FTS_WAITING_ANY =
+	SQL2("SELECT EXISTS (SELECT 1 FROM appeals_fts_waiting)", "SELECT 0");
 const struct sql SQL_APPEAL_LAST_ID = SQL("SELECT COALESCE(MAX(id), 0) FROM appeals");
 
+/* A new appeal's search terms: on SQLite into the waiting table (migration 11). */
 const struct sql SQL_APPEAL_FTS_INSERT =
-	SQL2("INSERT INTO appeals_fts (rowid, grams) VALUES ($1, $2)",
+	SQL2("INSERT INTO appeals_fts_waiting (appeal_id, grams) VALUES ($1, $2)",
 	     "UPDATE appeals SET grams = string_to_array(CAST($2 AS TEXT), ' ') WHERE id = $1");
 /* The same for a batch of filings in one statement: $1 is [[id, "grams"], ...]. */
 const struct sql SQL_APPEAL_FTS_INSERT_MANY =
-	SQL2("INSERT INTO appeals_fts (rowid, grams) SELECT json_extract(value, '$[0]'),"
-	     " json_extract(value, '$[1]') FROM json_each($1)",
+	SQL2("INSERT INTO appeals_fts_waiting (appeal_id, grams) SELECT json_extract(value,"
+	     " '$[0]'), json_extract(value, '$[1]') FROM json_each($1)",
 	     "UPDATE appeals a SET grams = string_to_array(j->>1, ' ')"
 	     " FROM json_array_elements(CAST($1 AS JSON)) j WHERE a.id = CAST(j->>0 AS BIGINT)");
 
@@ -662,13 +679,20 @@ const struct sql SQL_LIST_STATE_OLD =
 const struct sql SQL_LIST_STATE_DUE =
 	LIST_STMT(ONE_STATE NO_INDEX, ONE_STATE NO_INDEX_PG, ORDER_DUE_ONE);
 /* Search: on SQLite the index is the outer loop, newest hit first, so a page of a common
- * term reads only as many postings as it needs. */
+ * term reads only as many postings as it needs. The appeals whose terms wait to enter the index
+ * (migration 11; a few hundred at most) are checked on their text alone, which is what decides
+ * a hit anyway. SQLite writes the compound into one arm for each (the rest of the statement
+ * repeated in both) and merges the two, each read in the order asked, without sorting. */
+#define SEARCH_HITS_SQ                                                                             \
+	" FROM (SELECT appeal_id AS id FROM appeals_fts_waiting UNION ALL"                         \
+	" SELECT rowid FROM appeals_fts WHERE appeals_fts MATCH $21) h"                            \
+	" CROSS JOIN appeals a ON a.id = h.id"
 const struct sql SQL_LIST_SEARCH =
-	SQL2("SELECT " LIST_COLUMNS " FROM appeals_fts f JOIN appeals a ON a.id = f.rowid"
+	SQL2("SELECT " LIST_COLUMNS ", h.id AS hit" SEARCH_HITS_SQ
 	     " JOIN enterprises e ON e.id = a.enterprise_id"
 	     " JOIN appeal_categories c ON c.id = a.category_id"
-	     " LEFT JOIN orgs lo ON lo.id = a.lead_org_id WHERE appeals_fts MATCH $21 AND "
-	     APPEAL_SCOPE FILTERS(STATE_IN_SQ) TERMS_SQ " ORDER BY f.rowid DESC LIMIT $25 OFFSET $26",
+	     " LEFT JOIN orgs lo ON lo.id = a.lead_org_id WHERE "
+	     APPEAL_SCOPE FILTERS(STATE_IN_SQ) TERMS_SQ " ORDER BY hit DESC LIMIT $25 OFFSET $26",
 	     "SELECT " LIST_COLUMNS LIST_JOINS " WHERE a.grams @> string_to_array(CAST($21 AS TEXT),"
 	     " ' ') AND " APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG
 	     " ORDER BY a.id DESC LIMIT $25 OFFSET $26");
@@ -683,9 +707,8 @@ const struct sql SQL_COUNT = COUNT_STMT(NO_INDEX, NO_INDEX_PG);
 const struct sql SQL_COUNT_STATE =
 	COUNT_STMT(ONE_STATE NO_INDEX, ONE_STATE NO_INDEX_PG);
 const struct sql SQL_COUNT_SEARCH =
-	SQL2("SELECT COUNT(*) FROM (SELECT 1 FROM appeals_fts f JOIN appeals a ON a.id = f.rowid"
-	     " WHERE appeals_fts MATCH $21 AND " APPEAL_SCOPE FILTERS(STATE_IN_SQ) TERMS_SQ
-	     " LIMIT $25) x",
+	SQL2("SELECT COUNT(*) FROM (SELECT 1" SEARCH_HITS_SQ " WHERE " APPEAL_SCOPE
+	     FILTERS(STATE_IN_SQ) TERMS_SQ " LIMIT $25) x",
 	     "SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE a.grams @> string_to_array("
 	     "CAST($21 AS TEXT), ' ') AND " APPEAL_SCOPE FILTERS(STATE_IN_PG) TERMS_PG
 	     " LIMIT $25) x");
