@@ -50,12 +50,19 @@ async function inboxCount(s) {
 	return r.json.total;
 }
 
+async function unreadCount(s) {
+	const r = await s.get('/api/v1/notifications/unread-count');
+	assert.equal(r.status, 200, r.text);
+	return r.json.unread;
+}
+
 test('filings arriving together: each answered once, a refused one leaves the others, counters equal a recount', async () => {
 	let whole = 0, again = 0, shared = 0, rounds = 0;
 	const told = desk;
 	for (; rounds < 30 && !(whole > 0 && again > 0 && shared > 0); rounds++) {
 		const before = await total(c.leader);
 		const inboxBefore = await inboxCount(told);
+		const unreadBefore = await unreadCount(told);
 		const bodies = [];
 		// distinct filings, one an enterprise
 		for (let i = 0; i < 14; i++) {
@@ -104,6 +111,8 @@ test('filings arriving together: each answered once, a refused one leaves the ot
 			assert.ok(hits.json.items.some((h) => h.id === a.id), `found by its title: ${a.title}`);
 		}
 		assert.equal(await inboxCount(told), inboxBefore + filed.length, 'the other city desk told of each filing once');
+		// its copies and unread count written once a batch (notify_batch_flush)
+		assert.equal(await unreadCount(told), unreadBefore + filed.length, 'its unread count up by each filing');
 		whole = await metric('tiejian_appeal_filing_batches_total', '{written="whole"}');
 		again = await metric('tiejian_appeal_filing_batches_total', '{written="savepoints"}');
 		shared = await metric('tiejian_appeal_filings_shared_total');
