@@ -111,7 +111,7 @@ test('filings arriving together: each answered once, a refused one leaves the ot
 			assert.ok(hits.json.items.some((h) => h.id === a.id), `found by its title: ${a.title}`);
 		}
 		assert.equal(await inboxCount(told), inboxBefore + filed.length, 'the other city desk told of each filing once');
-		// its copies and unread count written once a batch (notify_batch_flush)
+		// one message a filing, however the filings fell into batches
 		assert.equal(await unreadCount(told), unreadBefore + filed.length, 'its unread count up by each filing');
 		whole = await metric('tiejian_appeal_filing_batches_total', '{written="whole"}');
 		again = await metric('tiejian_appeal_filing_batches_total', '{written="savepoints"}');

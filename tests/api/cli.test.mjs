@@ -197,6 +197,13 @@ test('search: a new appeal is found while its terms wait for the index and after
 	assert.deepEqual(await page(1), { ids: [a3, a2], total: 3 });
 	assert.deepEqual(await page(2), { ids: [a1], total: 3 });
 	assert.deepEqual(await page(3), { ids: [], total: 3 });
+	// with no more filings, the job of every minute moves it in
+	await srv.clock({ advance_s: 61 });
+	for (let i = 0; i < 100 && waiting() > 0; i++)
+		await new Promise((r) => setTimeout(r, 100));
+	assert.equal(waiting(), 0, 'moved by the job appeals_search_terms');
+	assert.ok(jobRuns() > runs);
+	assert.deepEqual(await page(1), { ids: [a3, a2], total: 3 });
 });
 
 test('migrate twice is idempotent; TIEJIAN_DB names the database', async () => {

@@ -920,8 +920,6 @@ static void sniffing(void **state)
 	assert_string_equal(tiny, "营业"); /* never half a character */
 }
 
-/* The limits that apply: the category's own, else its top level's, else every category's, at
- * the appeal's urgency only; none when no row of that urgency fits. */
 /* The days of the limit that applies, compared with the expected row's (spans[4] always 0). */
 static void assert_limit(const struct appeal_limit *rows, size_t n, int64_t category, int64_t root,
 			 const char *urgency, const int want[4])
@@ -933,6 +931,8 @@ static void assert_limit(const struct appeal_limit *rows, size_t n, int64_t cate
 	assert_int_equal(spans[4], 0);
 }
 
+/* The limits that apply: the category's own, else its top level's, else every category's, at
+ * the appeal's urgency only; the days of common practice when no row of that urgency fits. */
 static void limits_picked(void **state)
 {
 	(void)state;

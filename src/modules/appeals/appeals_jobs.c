@@ -223,6 +223,22 @@ enum status appeals_clock_job(struct app *app, struct db *db, int64_t now)
 	return st;
 }
 
+/* The waiting search terms into the index (appeals_terms_move), in a transaction of their own
+ * unless db is in one already. */
+static enum status terms_move_now(struct db *db)
+{
+	if (db_in_tx(db))
+		return appeals_terms_move(db);
+	enum status st = db_begin(db);
+	if (st)
+		return st;
+	if ((st = appeals_terms_move(db))) {
+		db_rollback(db);
+		return st;
+	}
+	return db_commit(db);
+}
+
 /*
  * The search index (FTS5 on SQLite) gains a segment at every move of the waiting terms
  * (appeals_core.c), and merges them as they pile up, but keeps several: a search then reads
@@ -237,13 +253,7 @@ enum status appeals_search_upkeep(struct db *db, int max_steps, int *steps)
 	if (db_kind(db) != DB_SQLITE)
 		return ST_OK;
 	bool own_tx = !db_in_tx(db);
-	enum status st = own_tx ? db_begin(db) : ST_OK;
-	if (!st)
-		st = appeals_terms_move(db);
-	if (own_tx && st)
-		db_rollback(db);
-	else if (own_tx)
-		st = db_commit(db);
+	enum status st = terms_move_now(db);
 	while (!st && *steps < max_steps) {
 		int64_t before = 0, after = 0;
 		if (own_tx && (st = db_begin(db)))
@@ -270,15 +280,9 @@ enum status appeals_search_terms_job(struct app *app, struct db *db, int64_t now
 	(void)now;
 	if (db_kind(db) != DB_SQLITE)
 		return ST_OK;
-	int64_t any = 0;
+	int64_t any = 0; /* none: no write transaction a minute for nothing */
 	enum status st = db_int1(db, &SQL_FTS_WAITING_ANY, DB_NOARGS, &any);
-	if (st || !any || (st = db_begin(db)))
-		return st;
-	if ((st = appeals_terms_move(db))) {
-		db_rollback(db);
-		return st;
-	}
-	return db_commit(db);
+	return st || !any ? st : terms_move_now(db);
 }
 
 enum status appeals_search_upkeep_job(struct app *app, struct db *db, int64_t now)
