@@ -96,13 +96,14 @@ enum status router_add(struct router *r, const char *module, const struct route 
 	return ST_OK;
 }
 
-/* Literal segments win over parameters: /orgs/tree before /orgs/:id. */
+/* Literal segments win over parameters: /orgs/tree before /orgs/:id. The last segments are
+ * compared first: every route shares "/api/v1", so a path's end tells the routes apart. */
 static int match_one(const struct compiled_route *c, const struct span *seg, int nseg)
 {
 	if (c->nseg != nseg)
 		return -1;
 	int literal = 0;
-	for (int i = 0; i < nseg; i++) {
+	for (int i = nseg - 1; i >= 0; i--) {
 		if (c->seg[i].p[0] == ':')
 			continue;
 		if (c->seg[i].len != seg[i].len || memcmp(c->seg[i].p, seg[i].p, seg[i].len) != 0)
