@@ -22,6 +22,11 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'sel
 			  "object-src 'none'; base-uri 'self'; form-action 'self'; "
 			  "frame-ancestors 'none'";
 
+/* A JSON answer is never a page: nothing in it loads or runs, so its policy refuses everything
+ * (OWASP's REST Security Cheat Sheet), and the headers that only a page reads (the opener's
+ * isolation, the camera and microphone) stay off it. */
+static const char CSP_JSON[] = "default-src 'none'; frame-ancestors 'none'";
+
 /* Request headers over this answer 431 with the error body; libmicrohttpd itself refuses (with
  * its own page) what does not fit its 32 KB per connection. */
 #define HEADERS_MAX_BYTES ((size_t)16 << 10)
@@ -267,13 +272,17 @@ void server_dispatch(struct request *req)
 
 static void add_security_headers(struct request *req, struct MHD_Response *r)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	bool json = req->resp_type && strncmp(req->resp_type, "application/json", 16) == 0;
+	MHD_add_response_header(r, "Content-Security-Policy", json ? CSP_JSON : CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(r, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	if (!json) {
+		MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+		MHD_add_response_header(r, "Permissions-Policy",
+					"camera=(), microphone=(), geolocation=()");
+	}
 	if (req->app->cfg->tls)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	MHD_add_response_header(r, "X-Request-Id", req->id);

@@ -100,9 +100,12 @@ export function assertSecurityHeaders(h, what = '') {
 	const get = (n) => (typeof h.get === 'function' ? h.get(n) : h[n]);
 	const csp = get('content-security-policy') || '';
 	assert.match(csp, /frame-ancestors 'none'/, `${what}: CSP frame-ancestors`);
-	assert.match(csp, /script-src 'self'(;|$)/, `${what}: CSP script-src`);
+	// Scripts from this site only (a page), or from nowhere (a JSON answer: default-src 'none').
+	const scripts = (csp.match(/script-src[^;]*/) || csp.match(/default-src[^;]*/) || [''])[0];
+	assert.match(scripts, /^(script-src 'self'|default-src 'none')$/, `${what}: CSP scripts (${csp})`);
 	assert.doesNotMatch(csp, /unsafe-eval/, `${what}: no unsafe-eval`);
-	assert.doesNotMatch(csp.match(/script-src[^;]*/)[0], /unsafe-inline/, `${what}: no inline script`);
+	assert.equal(get('x-frame-options'), 'DENY', `${what}: X-Frame-Options`);
+	assert.equal(get('cross-origin-resource-policy'), 'same-origin', `${what}: CORP`);
 	assert.equal(get('x-content-type-options'), 'nosniff', `${what}: nosniff`);
 	assert.ok(get('referrer-policy'), `${what}: Referrer-Policy`);
 	assert.match(get('x-request-id') || '', /^[0-9a-f]{16}$/, `${what}: X-Request-Id`);

@@ -113,6 +113,21 @@ test('security headers on API answers, errors, static files, /healthz and /metri
 		ids.add(r.headers.get('x-request-id'));
 	}
 	assert.equal(ids.size, cases.length, 'X-Request-Id is unique per request');
+	// A JSON answer is never a page: its policy refuses everything, and the headers only a page
+	// reads stay off it; the console's pages keep them.
+	for (const [what, r] of cases) {
+		const json = (r.headers.get('content-type') || '').startsWith('application/json');
+		const csp = r.headers.get('content-security-policy');
+		if (json) {
+			assert.equal(csp, "default-src 'none'; frame-ancestors 'none'", what);
+			assert.equal(r.headers.get('permissions-policy'), null, what);
+		} else {
+			assert.match(csp, /^default-src 'self'; script-src 'self';/, what);
+			assert.equal(r.headers.get('cross-origin-opener-policy'), 'same-origin', what);
+			assert.match(r.headers.get('permissions-policy') || '', /camera=\(\)/, what);
+		}
+	}
+	assert.ok(cases.some(([, r]) => (r.headers.get('content-type') || '').startsWith('text/html')), 'a page among them');
 	// The early 413 (Content-Length announced, body never read) has them too.
 	const early = await rawHttp(srv.url, 'POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
 		'Content-Length: 99999999\r\nConnection: close\r\n\r\n');
