@@ -21,7 +21,6 @@ static const char CSP[] = "default-src 'self'; script-src 'self'; style-src 'sel
 			  "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
 			  "object-src 'none'; base-uri 'self'; form-action 'self'; "
 			  "frame-ancestors 'none'";
-
 /* A JSON answer is never a page: nothing in it loads or runs, so its policy refuses everything
  * (OWASP's REST Security Cheat Sheet), and the headers that only a page reads (the opener's
  * isolation, the camera and microphone) stay off it. */
@@ -84,15 +83,44 @@ static bool headers_too_large(struct MHD_Connection *conn)
 	return n > HEADERS_MAX_BYTES;
 }
 
+/* A pool thread serves its requests one after another, so the request it freed last, with its
+ * arena's first block, is kept for its next one: no calloc of the request and no malloc and
+ * free of a 16 KB block a request (the allocator was an eighth of GET /me's CPU). One a
+ * thread; a thread's exit frees it, server_stop() the stopping thread's. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static bool spare_ok;
+
+static void spare_free(void *p)
+{
+	struct request *req = p;
+	arena_release(&req->arena);
+	free(req);
+}
+
+static void spare_key_make(void)
+{
+	spare_ok = pthread_key_create(&spare_key, spare_free) == 0;
+}
+
 static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *url,
 				   const char *method)
 {
-	struct request *req = calloc(1, sizeof(*req));
-	if (!req)
-		return NULL;
+	pthread_once(&spare_once, spare_key_make);
+	struct request *req = spare_ok ? pthread_getspecific(spare_key) : NULL;
+	if (req) {
+		pthread_setspecific(spare_key, NULL);
+		struct arena kept = req->arena; /* reset when it was kept: its first block, empty */
+		memset(req, 0, sizeof(*req));
+		req->arena = kept;
+	} else {
+		req = calloc(1, sizeof(*req));
+		if (!req)
+			return NULL;
+		arena_init(&req->arena, 16384, 64u << 20);
+	}
 	req->app = app;
 	req->conn = conn;
-	arena_init(&req->arena, 16384, 64u << 20);
 	req->method = method;
 	req->path = url;
 	req->resp_fd = -1;
@@ -111,8 +139,11 @@ static void request_free(struct request *req)
 		close(req->resp_fd);
 	json_decref(req->err_extra);
 	str_release(&req->body);
-	arena_release(&req->arena);
-	free(req);
+	if (spare_ok && !pthread_getspecific(spare_key) && pthread_setspecific(spare_key, req) == 0) {
+		arena_reset(&req->arena);
+		return;
+	}
+	spare_free(req);
 }
 
 /* ---- the dispatcher ---------------------------------------------------------------------- */
@@ -727,4 +758,9 @@ void server_stop(struct app *app, unsigned grace_ms)
 	lane_stop(&writes);
 	MHD_stop_daemon(app->mhd);
 	app->mhd = NULL;
+	struct request *spare = spare_ok ? pthread_getspecific(spare_key) : NULL;
+	if (spare) {
+		pthread_setspecific(spare_key, NULL);
+		spare_free(spare);
+	}
 }
