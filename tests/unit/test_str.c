@@ -753,6 +753,43 @@ static void json_writer_equals_jansson(void **state)
 	json_decref(deep);
 }
 
+/* Every ASCII byte at every place of a string long enough for the writer's eight-bytes-at-a-time
+ * scan, among ASCII and among Chinese (bytes of 0x80 and more), and a second one after it:
+ * written as jansson writes it. */
+static void json_strings_every_byte_every_place(void **state)
+{
+	(void)state;
+	static const char *const fillers[] = {"abcdefghijklmnopqrstuvwxyz0123456789",
+					      "铁肩担道义齐齐哈尔市工业和信息化局"};
+	for (size_t f = 0; f < 2; f++) {
+		size_t step = f ? 3 : 1, flen = strlen(fillers[f]);
+		for (size_t at = 0; at + 2 * step <= flen && at <= 30; at += step) {
+			for (int c = 0; c < 0x80; c++) {
+				char buf[128];
+				size_t n = 0;
+				memcpy(buf, fillers[f], at), n = at;
+				buf[n++] = (char)c;
+				memcpy(buf + n, fillers[f] + at, 2 * step), n += 2 * step;
+				buf[n++] = c & 1 ? '"' : '\n';
+				memcpy(buf + n, fillers[f], flen), n += flen;
+				json_t *v = json_stringn(buf, n);
+				assert_non_null(v);
+				struct str s;
+				str_init(&s, 0);
+				js_json(&s, v);
+				char *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+				assert_non_null(theirs);
+				assert_true(str_ok(&s));
+				assert_int_equal(s.len, strlen(theirs));
+				assert_memory_equal(s.p, theirs, s.len);
+				free(theirs);
+				str_release(&s);
+				json_decref(v);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +809,7 @@ int main(void)
 		cmocka_unit_test(like_escaping),
 		cmocka_unit_test(json_writer_reads_back),
 		cmocka_unit_test(json_writer_equals_jansson),
+		cmocka_unit_test(json_strings_every_byte_every_place),
 	};
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
 }
