@@ -232,7 +232,9 @@ PEER_TJ_CATEGORY=$(node -e '
 		.then(async (r) => console.log((await r.json()).items[0].children[0].id));' "$TJ_URL" "$PEER_TJ_COOKIE")
 { [ -n "$PEER_TJ_ENTERPRISES" ] && [ -n "$PEER_TJ_CATEGORY" ]; } || die "no enterprises or category to file with"
 PEER_THREADS=$WT
-export PEER_RT_COOKIES PEER_THREADS PEER_TJ_COOKIE PEER_TJ_CSRF PEER_TJ_ENTERPRISES PEER_TJ_CATEGORY
+PEER_RT_URL=$RT_URL
+export PEER_RT_COOKIES PEER_RT_URL PEER_THREADS PEER_TJ_COOKIE PEER_TJ_CSRF PEER_TJ_ENTERPRISES \
+	PEER_TJ_CATEGORY
 TJ_QUEUE="/api/v1/appeals?page_size=50"
 
 # check URL COOKIE: the first request answers 200 (else the figures would measure an error page)
@@ -244,6 +246,15 @@ check() {
 			console.log(j.total + " in the queue, " + (j.items || []).length + " on the page");
 		});' "$1" "$2"
 }
+# One ticket created the way the measured run creates them answers 201 (RT refuses a write with
+# a session cookie and no Origin of its own: RestrictReferrer, Debian's 5.0.3+dfsg-3~deb12u7 on)
+node -e '
+	fetch(process.argv[1] + "/REST/2.0/ticket", { method: "POST", headers: { Cookie: process.argv[2],
+		Origin: process.argv[1], "Content-Type": "application/json" }, body: JSON.stringify({ Queue: "企业诉求",
+		Subject: "check", Requestor: "e1@enterprise.test", ContentType: "text/plain", Content: "check" }) })
+		.then(async (r) => { if (r.status !== 201) { console.error("RT create: HTTP " + r.status + " " +
+			(await r.text())); process.exit(1); } });' "$RT_URL" "${PEER_RT_COOKIES%% *}" ||
+	die "RT does not create a ticket the way the run would"
 rt_found=$(check "$RT_URL$RT_SEARCH" "${PEER_RT_COOKIES%% *}")
 tj_found=$(check "$TJ_URL$TJ_QUEUE" "$TJ_LEADER_COOKIE")
 echo "RT search: $rt_found; tiejian queue: $tj_found"
@@ -259,7 +270,13 @@ measure() {
 	p99=$(awk '$1 == "99%" { print $2 }' "$WORK/$name.wrk")
 	errs=$(awk '/Non-2xx/ { n += $NF } /^ *Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { if (n) print n }' "$WORK/$name.wrk")
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf (a / b >= 10 ? "%.0f×" : "%.1f×"), a / b; else print "-" }'; }
+# ratio A B [ERRORS...]: A over B, or "—" when either run had errors (a rate of refusals is no rate)
+ratio() {
+	a=$1 b=$2
+	shift 2
+	case "$*" in *[0-9]*) echo "— (errors)"; return ;; esac
+	awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf (a / b >= 10 ? "%.0f×" : "%.1f×"), a / b; else print "-" }'
+}
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "measuring: ${WARM} s warm-up + ${DUR} s per run, $CONN connections, $WT wrk threads"
@@ -282,10 +299,10 @@ mkdir -p "$(dirname "$OUT")"
 	echo "| system | operation | req/s | p50 | p99 | tiejian/RT |"
 	echo "| --- | --- | --- | --- | --- | --- |"
 	echo "| Request Tracker 5 | create a ticket \`POST /REST/2.0/ticket\` | $rc_rps${rc_err:+ ($rc_err errors)} | $rc_p50 | $rc_p99 | |"
-	echo "| tiejian | file an appeal, durable \`POST /api/v1/appeals\` | $tc_rps${tc_err:+ ($tc_err errors)} | $tc_p50 | $tc_p99 | $(ratio "$tc_rps" "$rc_rps") |"
+	echo "| tiejian | file an appeal, durable \`POST /api/v1/appeals\` | $tc_rps${tc_err:+ ($tc_err errors)} | $tc_p50 | $tc_p99 | $(ratio "$tc_rps" "$rc_rps" "$tc_err" "$rc_err") |"
 	echo "| Request Tracker 5 | 50-row search: the queue, newest first (ids) \`GET /REST/2.0/tickets?query=Queue…&per_page=50\` | $rs_rps${rs_err:+ ($rs_err errors)} | $rs_p50 | $rs_p99 | |"
 	echo "| Request Tracker 5 | the same search with subject, status, dates, requestor \`…&fields=…\` | $rf_rps${rf_err:+ ($rf_err errors)} | $rf_p50 | $rf_p99 | |"
-	echo "| tiejian | queue page: the city queue, newest first \`GET /api/v1/appeals?page_size=50\` | $tq_rps${tq_err:+ ($tq_err errors)} | $tq_p50 | $tq_p99 | $(ratio "$tq_rps" "$rs_rps") (with fields: $(ratio "$tq_rps" "$rf_rps")) |"
+	echo "| tiejian | queue page: the city queue, newest first \`GET /api/v1/appeals?page_size=50\` | $tq_rps${tq_err:+ ($tq_err errors)} | $tq_p50 | $tq_p99 | $(ratio "$tq_rps" "$rs_rps" "$tq_err" "$rs_err") (with fields: $(ratio "$tq_rps" "$rf_rps" "$tq_err" "$rf_err")) |"
 	echo
 	echo "Same run, same machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), load average before the run $LOAD."
 	echo "Each system on SQLite with a queue of $N: RT $(dpkg-query -W -f='${Version}' request-tracker5), tickets in one queue (search: $rt_found); tiejian, appeals of the demo city with $E enterprises (queue: $tj_found)."
