@@ -1,6 +1,7 @@
 // security.test.mjs: CSRF and Origin checks on mutations, Bearer tokens without CSRF, and the
 // security headers on every kind of answer (API, errors, static files, health, metrics).
 import { test, before, after } from 'node:test';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { startServer, request } from '../lib/server.mjs';
 import { assertError, assertSecurityHeaders, rawHttp } from './helpers.mjs';
@@ -150,4 +151,67 @@ test('the X-Request-Id of a response names the request in the access log', async
 	assert.ok(line, `access line for ${rid}`);
 	assert.match(line, /method=GET path="\/api\/v1\/orgs\/tree" route="\/api\/v1\/orgs\/tree" status=200/);
 	assert.doesNotMatch(srv.log(), new RegExp(admin.cookie.split('=')[1]), 'the session token never reaches the log');
+});
+
+/* Requests one after another on one keep-alive connection (so on one of the server's threads),
+ * each answer read whole (by its Content-Length) before the next is sent. */
+function oneConnection(url, requests) {
+	return new Promise((resolve, reject) => {
+		const u = new URL(url);
+		const c = net.connect(Number(u.port), u.hostname);
+		const answers = [];
+		let buf = Buffer.alloc(0);
+		const next = () => {
+			if (answers.length === requests.length) return c.end(), resolve(answers);
+			c.write(requests[answers.length]);
+		};
+		c.on('data', (d) => {
+			buf = Buffer.concat([buf, d]);
+			for (;;) {
+				const end = buf.indexOf('\r\n\r\n');
+				if (end < 0) return;
+				const head = buf.subarray(0, end).toString('latin1').split('\r\n');
+				const headers = {};
+				for (const l of head.slice(1)) {
+					const i = l.indexOf(':');
+					(headers[l.slice(0, i).toLowerCase()] ??= []).push(l.slice(i + 1).trim());
+				}
+				const len = Number((headers['content-length'] || ['0'])[0]);
+				if (buf.length < end + 4 + len) return;
+				answers.push({ status: Number(head[0].split(' ')[1]), headers, body: buf.subarray(end + 4, end + 4 + len).toString() });
+				buf = buf.subarray(end + 4 + len);
+				next();
+			}
+		});
+		c.on('error', reject);
+		next();
+	});
+}
+
+test('an answer carries only its own headers: nothing of the answer before it on the same thread', async () => {
+	// A thread keeps the request it freed last for its next one (server.c): what the login set
+	// (its session cookie) and what the 405 set (Allow) must not reach the answers after them.
+	const body = JSON.stringify({ username: 'leader', password: 'Demo@2026' });
+	const host = new URL(srv.url).host;
+	const [login, notAllowed, health, missing] = await oneConnection(srv.url, [
+		`POST /api/v1/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+		`DELETE /api/v1/calendar/deadline HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\n\r\n`,
+		`GET /healthz HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+		`GET /api/v1/nothing-here HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
+	]);
+	assert.equal(login.status, 200, login.body);
+	assert.equal(login.headers['set-cookie'].length, 1);
+	assert.equal(notAllowed.status, 405, notAllowed.body);
+	assert.equal(notAllowed.headers.allow.length, 1);
+	assert.equal(notAllowed.headers['set-cookie'], undefined, 'no session cookie on the next answer');
+	for (const r of [health, missing]) {
+		assert.equal(r.headers['set-cookie'], undefined);
+		assert.equal(r.headers.allow, undefined);
+		assert.equal(r.headers['content-length'].length, 1);
+		assert.equal(r.headers['x-request-id'].length, 1);
+	}
+	assert.equal(JSON.parse(health.body).status, 'ok');
+	assert.equal(JSON.parse(missing.body).error.code, 'no_such_endpoint');
+	const ids = [login, notAllowed, health, missing].map((r) => r.headers['x-request-id'][0]);
+	assert.equal(new Set(ids).size, 4);
 });
