@@ -68,6 +68,38 @@ test('who is told follows the people at once, whoever changed them', async () =>
 	assert.ok(!(await filed(fresh, third)), 'no longer a handler: not told');
 });
 
+// A desk's message (what the holders of appeal.dispatch, .handle or .supervise over a unit are
+// told) is written once and read by whoever holds the desk: each reader's mark is their own,
+// nobody outside the desk can mark it, and someone moved to another org reads that org's desk
+// from then on, not the old one's and not what the new one was told before.
+test('a desk is told once and read by each of its holders on their own', async () => {
+	const a = await file(c, { topic: '岗位消息' });
+	const mine = async (s) => (await inbox(s)).items.find((x) => x.kind === 'filed' && x.entity_id === a.id);
+	const d = await eventually(() => mine(c.dispatcher), 'the city desk');
+	const h = await mine(c.handler);
+	assert.ok(h && h.id === d.id, 'one message, read by both desks');
+	const outsider = (await cliUser(srv, { username: 'dongshan_desk', role: 'dispatcher', org: '230203' })).session;
+	const before = (await outsider.get('/api/v1/notifications/unread-count')).json.unread;
+	assertError(await outsider.post(`/api/v1/notifications/${d.id}/read`), 404, 'not_found');
+	assert.equal((await outsider.get('/api/v1/notifications/unread-count')).json.unread, before);
+	const handlerUnread = (await c.handler.get('/api/v1/notifications/unread-count')).json.unread;
+	assert.equal((await c.dispatcher.post(`/api/v1/notifications/${d.id}/read`)).status, 204);
+	assert.equal((await mine(c.dispatcher)).read, true);
+	assert.equal((await mine(c.handler)).read, false, "the dispatcher's mark is the dispatcher's");
+	assert.equal((await c.handler.get('/api/v1/notifications/unread-count')).json.unread, handlerUnread);
+
+	const home = c.handler.user.org.code;
+	const mover = (await cliUser(srv, { username: 'longsha_mover', role: 'handler', org: home })).session;
+	const b = await file(c, { topic: '岗位调动' });
+	assert.ok((await inbox(mover)).items.some((x) => x.entity_id === b.id), 'the home desk reads it');
+	const r = await c.sysadmin.patch(`/api/v1/users/${mover.user.id}`, { org_id: c.org['230200-02'] });
+	assert.equal(r.status, 200, r.text);
+	const moved = (await inbox(mover)).items;
+	assert.ok(!moved.some((x) => x.entity_id === b.id), 'the old desk is not theirs any more');
+	assert.equal(moved.length, 0, 'nor what the new desk was told before they came');
+	assert.equal((await mover.get('/api/v1/notifications/unread-count')).json.unread, 0);
+});
+
 test('the inbox: what concerns me, unread counts, marking read; nobody else\'s', async () => {
 	const a = await file(c, { topic: '消息测试' });
 	await act(c.handler, a, 'accept');

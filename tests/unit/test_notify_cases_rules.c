@@ -99,6 +99,57 @@ static void status_lines(void **state)
 		assert_non_null(notify_kind_names[i]);
 }
 
+/* A desk's keys: 0 and the org's path; a holder's view: the key of the widest scope that
+ * grants each desk's permission. */
+static void desks(void **state)
+{
+	(void)state;
+	char k[64];
+	assert_true(notify_desk_keys("/1/2/10/", k, sizeof(k)));
+	assert_string_equal(k, "[0,1,2,10]");
+	assert_true(notify_desk_keys("/7/", k, sizeof(k)));
+	assert_string_equal(k, "[0,7]");
+	assert_false(notify_desk_keys("/1/x/", k, sizeof(k)));
+	assert_false(notify_desk_keys("/1/-2/", k, sizeof(k)));
+	assert_false(notify_desk_keys("/1/22/", k, 8)); /* "[0,1,22]" and its end: 9 bytes */
+	assert_true(notify_desk_keys("/1/22/", k, 9));
+	assert_true(notify_is_desk("appeal.dispatch"));
+	assert_false(notify_is_desk("appeal.read"));
+	assert_false(notify_is_desk(NULL));
+
+	struct principal u = { .user_id = 5, .org_id = 10, .org_path = "/1/2/10/", .nroles = 2 };
+	u.roles[0].scope = SCOPE_ORG;
+	permset_add(&u.roles[0].perms, PERM_APPEAL_HANDLE);
+	permset_add(&u.roles[0].perms, PERM_APPEAL_DISPATCH);
+	u.roles[1].scope = SCOPE_SUBTREE;
+	permset_add(&u.roles[1].perms, PERM_APPEAL_DISPATCH);
+	struct notify_desk_arm a[NOTIFY_DESKS];
+	notify_desk_arms(&u, a);
+	for (int i = 0; i < NOTIFY_DESKS; i++) {
+		enum perm p = notify_desk_perms[i];
+		if (p == PERM_APPEAL_DISPATCH) { /* the subtree, wider than the org */
+			assert_string_equal(a[i].perm, "appeal.dispatch");
+			assert_true(a[i].key == 10 && a[i].target == 0);
+		} else if (p == PERM_APPEAL_HANDLE) { /* the org alone */
+			assert_string_equal(a[i].perm, "appeal.handle");
+			assert_true(a[i].key == 10 && a[i].target == 10);
+		} else {
+			assert_null(a[i].perm);
+		}
+	}
+	u.roles[1].scope = SCOPE_ALL;
+	notify_desk_arms(&u, a);
+	for (int i = 0; i < NOTIFY_DESKS; i++)
+		if (notify_desk_perms[i] == PERM_APPEAL_DISPATCH)
+			assert_true(a[i].key == 0 && a[i].target == 0);
+	u.org_id = 0; /* an org's scope and no org: nothing but the scope of every org */
+	u.roles[0].scope = SCOPE_SUBTREE;
+	notify_desk_arms(&u, a);
+	for (int i = 0; i < NOTIFY_DESKS; i++)
+		if (notify_desk_perms[i] == PERM_APPEAL_HANDLE)
+			assert_null(a[i].perm);
+}
+
 static void name_variants(void **state)
 {
 	(void)state;
@@ -156,6 +207,7 @@ int main(void)
 		cmocka_unit_test(backoff),	 cmocka_unit_test(urls),
 		cmocka_unit_test(signatures),	 cmocka_unit_test(status_lines),
 		cmocka_unit_test(name_variants), cmocka_unit_test(anonymise),
+		cmocka_unit_test(desks),
 	};
 	return cmocka_run_group_tests_name("notify_cases_rules", tests, NULL, NULL);
 }

@@ -735,32 +735,8 @@ static enum status tell(struct appeal_ctx *cx, const struct appeal *a, const cha
 	default:
 		break;
 	}
-	struct appeal_batch *b = cx->batch;
-	if (!b)
-		return notify_perm_over(cx->db, cx->now, perm, path, org_id, cx->actor.user_id, &m,
-					count);
-	/* in a batch: the holders looked up once per unit and perm */
-	int i = 0;
-	while (i < b->nheld && !(b->held[i].org_id == org_id && strcmp(b->held[i].perm, perm) == 0 &&
-				 b->held[i].except_user == cx->actor.user_id))
-		i++;
-	if (i == b->nheld) {
-		if (i == APPEAL_BATCH_HOLDERS)
-			return notify_perm_over(cx->db, cx->now, perm, path, org_id,
-						cx->actor.user_id, &m, count);
-		enum status st = notify_perm_holders(cx->db, perm, path, org_id, cx->actor.user_id,
-						     b->held[i].ids, &b->held[i].n);
-		if (st)
-			return st;
-		b->held[i].perm = perm;
-		b->held[i].org_id = org_id;
-		b->held[i].except_user = cx->actor.user_id;
-		b->nheld++;
-	}
-	enum status st = notify_users(cx->db, cx->now, b->held[i].ids, b->held[i].n, &m);
-	if (count)
-		*count = st ? 0 : b->held[i].n;
-	return st;
+	/* a desk's permission is one message however many hold it, in a batch or not */
+	return notify_perm_over(cx->db, cx->now, perm, path, org_id, cx->actor.user_id, &m, count);
 }
 #define TELL_USER(cx, a, kind, body, uid) tell(cx, a, kind, body, 0, uid, NULL, NULL, 0, NULL)
 #define TELL_ENTERPRISE(cx, a, kind, body) tell(cx, a, kind, body, 1, 0, NULL, NULL, 0, NULL)

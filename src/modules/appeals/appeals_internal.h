@@ -90,22 +90,13 @@ struct appeal_actor {
 /*
  * What a batch of filings written in one transaction shares (appeals_http.c): the counters,
  * summed and written once at the end by appeal_batch_flush(), the search terms, written there
- * too in one statement (into the table where they wait for the index: appeals_core.c), and the
- * holders told of each filing, looked up once per unit (nothing a filing writes changes who
- * they are).
+ * too in one statement (into the table where they wait for the index: appeals_core.c). The
+ * desks told of each filing are one message a filing (notify.h), nothing to share.
  */
-#define APPEAL_BATCH_HOLDERS 8
 struct appeal_batch {
 	struct appeal_stat_acc acc;
 	struct str terms; /* [[appeal id, "grams"], ...] of the filings so far */
 	int nterms;
-	int nheld;
-	struct {
-		const char *perm;
-		int64_t org_id, except_user;
-		int n;
-		int64_t ids[NOTIFY_MAX_HOLDERS];
-	} held[APPEAL_BATCH_HOLDERS];
 };
 
 /* The context an action runs in. err_* describe a refusal for the API (Chinese message). */

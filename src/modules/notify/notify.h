@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/principal.h"
 #include "db/db.h"
 
 struct module;
@@ -36,7 +37,9 @@ enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struc
 /* Into the inbox of every active user who holds permission perm (its code, "appeal.handle")
  * through a role whose data scope covers the org (org_path, org_id): scope all, a subtree
  * containing it, or the org itself. except_user (0: none) is left out: nobody is told of
- * their own action. *count (optional) receives how many were told. */
+ * their own action. *count (optional) receives how many were told.
+ * A desk's permission (notify_desk_perms) is told once, for every holder to read as long as
+ * they hold it (the desks, notify_sql.c); any other permission, a copy to each holder. */
 enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
 			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
 			     int *count);
@@ -55,6 +58,25 @@ enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
 			      int64_t except_user, const struct notify_msg *m);
 
 /* ---- pure rules (notify_rules.c) --------------------------------------------------------- */
+
+/* The desks: the permissions whose holders are told through one copy of a message. A module
+ * that tells the holders of a permission of its own adds it here (at most NOTIFY_DESKS). */
+#define NOTIFY_DESKS 3
+extern const enum perm notify_desk_perms[NOTIFY_DESKS];
+bool notify_is_desk(const char *perm);
+
+/* A desk message's keys: 0 and the ids of the org's path ("/1/2/10/" -> [0,1,2,10]), as a JSON
+ * array into out; false when it does not fit or the path is not one of ids. */
+bool notify_desk_keys(const char *org_path, char *out, size_t size);
+
+/* What user u reads of each desk: the key (their org, or 0 with a scope of every org) and the
+ * org told (0: any; their org with a scope of their org alone); perm NULL when u does not
+ * hold the desk's permission with any of those scopes. */
+struct notify_desk_arm {
+	const char *perm;
+	int64_t key, target;
+};
+void notify_desk_arms(const struct principal *u, struct notify_desk_arm arms[NOTIFY_DESKS]);
 
 /* Seconds to wait after the attempt-th failed delivery (1, 2, ...): 60 s doubling, at most an
  * hour. NOTIFY_MAX_ATTEMPTS failures leave a delivery failed for an administrator to see. */

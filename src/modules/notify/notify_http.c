@@ -240,10 +240,52 @@ enum status notify_perm_holders(struct db *db, const char *perm, const char *org
 	return st;
 }
 
+/*
+ * A desk's message: written once, with its keys (notify_sql.c, migration 4), for each holder to
+ * read by their own org's key or by 0. A filing tells its unit's desk: 4 keys in the bench's
+ * county, where 13 copies and 13 unread counts were written before. The holders are looked up
+ * only for the webhook, when it wants this kind, or for a caller that asks how many.
+ */
+static enum status desk_tell(struct db *db, int64_t now, const char *perm, const char *org_path,
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
+			     int *count)
+{
+	char keys[256];
+	if (count)
+		*count = 0;
+	if (!notify_desk_keys(org_path, keys, sizeof(keys)))
+		return ST_INVALID;
+	bool hook = false;
+	int64_t id;
+	enum status st = hook_wants(db, m->kind, &hook);
+	if (!st)
+		st = db_int1(db, &SQL_NOTE_MESSAGE,
+			     DB_ARGS(db_text(m->kind), db_text(m->title), db_text(m->body),
+				     db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
+			     &id);
+	if (!st)
+		st = db_exec(db, &SQL_DESK_KEYS,
+			     DB_ARGS(db_text(perm), db_int(id), db_int(org_id), db_int(except_user),
+				     db_text(keys)),
+			     NULL);
+	if (st || (!hook && !count))
+		return st;
+	int64_t ids[NOTIFY_MAX_HOLDERS];
+	int n;
+	st = notify_perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
+	for (int i = 0; !st && hook && i < n; i++)
+		st = outbox_add(db, now, id, ids[i], m);
+	if (count)
+		*count = st ? 0 : n;
+	return st;
+}
+
 enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
 			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
 			     int *count)
 {
+	if (notify_is_desk(perm))
+		return desk_tell(db, now, perm, org_path, org_id, except_user, m, count);
 	int64_t ids[NOTIFY_MAX_HOLDERS];
 	int n;
 	enum status st = notify_perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
@@ -268,31 +310,74 @@ enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
 /* ---- the inbox --------------------------------------------------------------------------------
  */
 
-static enum status unread_count(struct db *db, int64_t user_id, int64_t *out)
+/*
+ * What the user reads of the desks: the parameters $1-$13 of the desks' statements (notify_sql.c)
+ * from the user's scopes and their marks. Each statement names three desks.
+ */
+_Static_assert(NOTIFY_DESKS == 3, "the desks' statements name three");
+#define DESK_NARGS 13
+struct desk_view {
+	struct db_val a[DESK_NARGS + 3];
+	int64_t read_upto;
+};
+
+static enum status desk_view(struct db *db, const struct principal *u, struct desk_view *v)
 {
-	return db_int1(db, &SQL_NOTE_UNREAD, DB_ARGS(db_int(user_id)), out);
+	struct notify_desk_arm arms[NOTIFY_DESKS];
+	notify_desk_arms(u, arms);
+	v->a[0] = db_int(u->user_id);
+	for (int i = 0; i < NOTIFY_DESKS; i++) {
+		v->a[1 + 3 * i] = db_text(arms[i].perm ? arms[i].perm : "");
+		v->a[2 + 3 * i] = db_int(arms[i].key);
+		v->a[3 + 3 * i] = db_int(arms[i].target);
+	}
+	int64_t since = 0;
+	struct db_val at = db_null();
+	v->read_upto = 0;
+	struct db_res *r = db_query(db, &SQL_DESK_USER, DB_ARGS(db_int(u->user_id)));
+	if (db_next(r)) {
+		since = db_col_int(r, 0);
+		v->read_upto = db_col_int(r, 1);
+		if (!db_col_null(r, 2))
+			at = db_int(db_col_int(r, 2));
+	}
+	v->a[10] = db_int(since);
+	v->a[11] = db_int(v->read_upto);
+	v->a[12] = at;
+	return db_done(r);
+}
+
+/* The unread: the user's own copies (counted as they change) and the desks' (counted here). */
+static enum status unread_count(struct db *db, const struct desk_view *v, int64_t *out)
+{
+	int64_t own, desks;
+	enum status st = db_int1(db, &SQL_NOTE_UNREAD, v->a, 1, &own);
+	if (!st)
+		st = db_int1(db, &SQL_DESK_UNREAD, v->a, 12, &desks);
+	*out = st ? 0 : own + desks;
+	return st;
 }
 
 static enum status inbox_list(struct request *req)
 {
 	struct paging pg;
+	struct desk_view v;
 	int64_t unread_only, total, unread;
 	struct db *db;
 	enum status st;
 	if ((st = q_int(req, "unread", "只看未读", 0, 1, 0, &unread_only)) ||
-	    (st = q_paging(req, &pg)) || (st = req_db(req, &db)))
-		return st;
-	int64_t uid = req->user->user_id;
-	if ((st = unread_count(db, uid, &unread)))
+	    (st = q_paging(req, &pg)) || (st = req_db(req, &db)) ||
+	    (st = desk_view(db, req->user, &v)) || (st = unread_count(db, &v, &unread)))
 		return st;
 	if (unread_only)
 		total = unread;
-	else if ((st = db_int1(db, &SQL_NOTE_COUNT, DB_ARGS(db_int(uid)), &total)))
+	else if ((st = db_int1(db, &SQL_NOTE_COUNT, v.a, 11, &total)))
 		return st;
+	v.a[13] = db_int(unread_only);
+	v.a[14] = db_int(pg.size);
+	v.a[15] = db_int(pg.offset);
 	json_t *items = json_array();
-	struct db_res *r = db_query(
-		db, &SQL_NOTE_LIST,
-		DB_ARGS(db_int(uid), db_int(unread_only), db_int(pg.size), db_int(pg.offset)));
+	struct db_res *r = db_query(db, &SQL_NOTE_LIST, v.a, DESK_NARGS + 3);
 	while (db_next(r)) {
 		const char *kind = db_col_text(r, 1);
 		int k = kind_index(kind);
@@ -320,58 +405,76 @@ static enum status inbox_list(struct request *req)
 static enum status inbox_unread(struct request *req)
 {
 	struct db *db;
+	struct desk_view v;
 	int64_t n;
 	enum status st;
-	if ((st = req_db(req, &db)) || (st = unread_count(db, req->user->user_id, &n)))
+	if ((st = req_db(req, &db)) || (st = desk_view(db, req->user, &v)) ||
+	    (st = unread_count(db, &v, &n)))
 		return st;
 	return reply_json(req, 200, json_pack("{s:I}", "unread", (json_int_t)n));
 }
 
-/* Marks read in a transaction with the unread count: update, the rows it changed off the count. */
-static enum status mark_read(struct db *db, const struct sql *sql, const struct db_val *args,
-			     size_t nargs, int64_t user_id, int64_t *marked)
-{
-	enum status st = db_begin(db);
-	if (st)
-		return st;
-	st = db_exec(db, sql, args, nargs, marked);
-	if (!st && *marked > 0)
-		st = db_exec(db, &SQL_NOTE_UNREAD_SUB, DB_ARGS(db_int(user_id), db_int(*marked)),
-			     NULL);
-	if (st) {
-		db_rollback(db);
-		return st;
-	}
-	return db_commit(db);
-}
-
+/* One message read: the user's own copy (and its count), or a desk's mark. */
 static enum status inbox_read(struct request *req)
 {
 	int64_t id, mine, marked = 0, uid = req->user->user_id;
 	struct db *db;
+	struct desk_view v;
 	enum status st;
-	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)))
+	if ((st = req_param_id(req, "id", &id)) || (st = req_db(req, &db)) ||
+	    (st = db_begin(db)))
 		return st;
-	if ((st = db_int1(db, &SQL_NOTE_MINE, DB_ARGS(db_int(id), db_int(uid)), &mine)))
-		return st;
-	if (!mine) /* someone else's: not found, never forbidden */
-		return req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
-	if ((st = mark_read(db, &SQL_NOTE_READ, DB_ARGS(db_int(id), db_int(uid), db_int(req->now)),
-			    uid, &marked)))
+	st = desk_view(db, req->user, &v);
+	v.a[11] = db_int(id); /* $12 of SQL_NOTE_MINE: the message */
+	if (!st)
+		st = db_int1(db, &SQL_NOTE_MINE, v.a, 12, &mine);
+	if (!st && mine == 2)
+		st = db_exec(db, &SQL_NOTE_READ, DB_ARGS(db_int(id), db_int(uid), db_int(req->now)),
+			     &marked);
+	if (!st && marked > 0)
+		st = db_exec(db, &SQL_NOTE_UNREAD_SUB, DB_ARGS(db_int(uid), db_int(marked)), NULL);
+	if (!st && mine == 1)
+		st = db_exec(db, &SQL_DESK_READ,
+			     DB_ARGS(db_int(uid), db_int(id), db_int(req->now),
+				     db_int(v.read_upto)),
+			     NULL);
+	if (st || !mine) {
+		db_rollback(db);
+		/* someone else's: not found, never forbidden */
+		return st ? st : req_fail(req, ST_NOT_FOUND, NULL, NULL, NULL);
+	}
+	if ((st = db_commit(db)))
 		return st;
 	return reply_empty(req, 204);
 }
 
+/* Everything read: the user's own copies, and the desks up to the last message there is. */
 static enum status inbox_read_all(struct request *req)
 {
 	struct db *db;
-	int64_t n = 0, uid = req->user->user_id;
+	struct desk_view v;
+	int64_t own = 0, desks = 0, upto, uid = req->user->user_id;
 	enum status st;
-	if ((st = req_db(req, &db)) ||
-	    (st = mark_read(db, &SQL_NOTE_READ_ALL, DB_ARGS(db_int(uid), db_int(req->now)), uid,
-			    &n)))
+	if ((st = req_db(req, &db)) || (st = db_begin(db)))
 		return st;
-	return reply_json(req, 200, json_pack("{s:I}", "marked", (json_int_t)n));
+	st = desk_view(db, req->user, &v);
+	if (!st)
+		st = db_int1(db, &SQL_DESK_UNREAD, v.a, 12, &desks);
+	if (!st)
+		st = db_exec(db, &SQL_NOTE_READ_ALL, DB_ARGS(db_int(uid), db_int(req->now)), &own);
+	if (!st && own > 0)
+		st = db_exec(db, &SQL_NOTE_UNREAD_SUB, DB_ARGS(db_int(uid), db_int(own)), NULL);
+	if (!st)
+		st = db_int1(db, &SQL_DESK_READ_ALL, DB_ARGS(db_int(uid), db_int(req->now)), &upto);
+	if (!st)
+		st = db_exec(db, &SQL_DESK_READS_DROP, DB_ARGS(db_int(uid), db_int(upto)), NULL);
+	if (st) {
+		db_rollback(db);
+		return st;
+	}
+	if ((st = db_commit(db)))
+		return st;
+	return reply_json(req, 200, json_pack("{s:I}", "marked", (json_int_t)(own + desks)));
 }
 
 /* ---- the webhook's settings and deliveries (notify.admin) ------------------------------------ */

@@ -21,6 +21,67 @@ const char *const notify_kind_names[] = {
 	"审核结果", "协办意见", "走访提醒", "企业评价走访",
 	"测试消息", NULL};
 
+const enum perm notify_desk_perms[NOTIFY_DESKS] = {
+	PERM_APPEAL_DISPATCH,
+	PERM_APPEAL_HANDLE,
+	PERM_APPEAL_SUPERVISE,
+};
+
+bool notify_is_desk(const char *perm)
+{
+	for (int i = 0; perm && i < NOTIFY_DESKS; i++)
+		if (strcmp(perm_table[notify_desk_perms[i]].code, perm) == 0)
+			return true;
+	return false;
+}
+
+bool notify_desk_keys(const char *org_path, char *out, size_t size)
+{
+	size_t len = 0;
+	int n = snprintf(out, size, "[0");
+	if (n < 0 || (size_t)n >= size)
+		return false;
+	len = (size_t)n;
+	for (const char *p = org_path; p && *p;) {
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		if (end == p || id <= 0 || (*end && *end != '/'))
+			return false;
+		n = snprintf(out + len, size - len, ",%lld", id);
+		if (n < 0 || (size_t)n >= size - len)
+			return false;
+		len += (size_t)n;
+		p = end;
+	}
+	if (len + 2 > size)
+		return false;
+	out[len++] = ']';
+	out[len] = '\0';
+	return true;
+}
+
+void notify_desk_arms(const struct principal *u, struct notify_desk_arm arms[NOTIFY_DESKS])
+{
+	for (int i = 0; i < NOTIFY_DESKS; i++) {
+		const char *code = perm_table[notify_desk_perms[i]].code;
+		struct scope s;
+		principal_scope(u, notify_desk_perms[i], &s);
+		arms[i] = (struct notify_desk_arm){ NULL, 0, 0 };
+		if (s.kinds & SCOPE_ALL)
+			arms[i] = (struct notify_desk_arm){ code, 0, 0 };
+		else if (u->org_id <= 0)
+			continue; /* an org's scope and no org: nothing */
+		else if (s.kinds & SCOPE_SUBTREE)
+			arms[i] = (struct notify_desk_arm){ code, u->org_id, 0 };
+		else if (s.kinds & SCOPE_ORG)
+			arms[i] = (struct notify_desk_arm){ code, u->org_id, u->org_id };
+	}
+}
+
 int64_t notify_backoff_s(int attempt)
 {
 	if (attempt < 1)

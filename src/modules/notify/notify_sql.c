@@ -46,6 +46,34 @@
 	"INSERT INTO notify_unread (user_id, n) SELECT user_id, COUNT(*) FROM notifications"       \
 	" WHERE read_at IS NULL GROUP BY user_id;"
 
+#define NOTIFY_DESK_TABLES(options, key)                                                           \
+	"CREATE TABLE notify_desks ("                                                              \
+	" perm TEXT NOT NULL,"                                                                     \
+	" org_id BIGINT NOT NULL," /* at or above the org told; 0: holders of every org */        \
+	" id BIGINT NOT NULL REFERENCES notify_messages(id),"                                      \
+	" target BIGINT NOT NULL," /* the org told */                                              \
+	" except_user BIGINT NOT NULL," /* who acted, not told; 0: nobody */                       \
+	" PRIMARY KEY (perm, org_id, id))" options ";"                                             \
+	"CREATE TABLE notify_desk_reads ("                                                         \
+	" user_id BIGINT NOT NULL REFERENCES users(id),"                                           \
+	" id BIGINT NOT NULL REFERENCES notify_messages(id),"                                      \
+	" read_at BIGINT NOT NULL,"                                                                \
+	" PRIMARY KEY (user_id, id))" options ";"                                                  \
+	"CREATE TABLE notify_desk_users ("                                                         \
+	" user_id " key " PRIMARY KEY REFERENCES users(id),"                                       \
+	" since BIGINT NOT NULL,"                                                                  \
+	" read_upto BIGINT NOT NULL,"                                                              \
+	" read_at BIGINT);"
+#define NOTIFY_LAST_ID "(SELECT COALESCE(MAX(id), 0) FROM notify_messages)"
+/* PostgreSQL: a trigger calls a function of its own. */
+#define NOTIFY_DESK_SINCE_PG(name, column, on, when)                                               \
+	"CREATE FUNCTION " name "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"                  \
+	" INSERT INTO notify_desk_users (user_id, since, read_upto)"                               \
+	" VALUES (NEW." column ", " NOTIFY_LAST_ID ", 0) ON CONFLICT (user_id) DO UPDATE"          \
+	" SET since = EXCLUDED.since, read_upto = 0, read_at = NULL; RETURN NULL; END $$;"         \
+	"CREATE TRIGGER " name " AFTER " on " FOR EACH ROW" when                                   \
+	" EXECUTE FUNCTION " name "();"
+
 const struct migration notify_migrations[] = {
 	{1,
 	 "CREATE TABLE notifications ("
@@ -137,6 +165,27 @@ const struct migration notify_migrations[] = {
 	 NOTIFY_INBOX_TABLE("")
 	 NOTIFY_INBOX_FROM_OLD
 	 NOTIFY_UNREAD_TABLE("BIGINT")},
+	/* 4: desks. What a permission's holders over an org are told is written once and read by
+	 * each holder (notify_http.c, "desks"): a key per org at or above the org told, and 0 for
+	 * holders of every org, each the message's id under (permission, org), so a holder reads
+	 * the keys of their own org (or 0) in id order. A filing told 13 desks in the bench's
+	 * county: 13 copies and 13 unread counts before, 4 keys now. A holder's read marks are
+	 * rows of their own; a read-all is a mark up to an id. Since: the last message when the
+	 * user's roles or org last changed, so that nobody reads what was told before they held
+	 * the desk, as when each holder had a copy. */
+	{4,
+	 NOTIFY_DESK_TABLES(" WITHOUT ROWID", "INTEGER")
+	 "CREATE TRIGGER user_roles_desk_since AFTER INSERT ON user_roles BEGIN"
+	 " INSERT OR REPLACE INTO notify_desk_users (user_id, since, read_upto)"
+	 " VALUES (NEW.user_id, " NOTIFY_LAST_ID ", 0); END;"
+	 "CREATE TRIGGER users_desk_since AFTER UPDATE OF org_id ON users"
+	 " WHEN OLD.org_id IS NOT NEW.org_id BEGIN"
+	 " INSERT OR REPLACE INTO notify_desk_users (user_id, since, read_upto)"
+	 " VALUES (NEW.id, " NOTIFY_LAST_ID ", 0); END;",
+	 NOTIFY_DESK_TABLES("", "BIGINT")
+	 NOTIFY_DESK_SINCE_PG("user_roles_desk_since", "user_id", "INSERT ON user_roles", "")
+	 NOTIFY_DESK_SINCE_PG("users_desk_since", "id", "UPDATE OF org_id ON users",
+			      " WHEN (OLD.org_id IS DISTINCT FROM NEW.org_id)")},
 	{0, NULL, NULL},
 };
 
@@ -161,25 +210,87 @@ const struct sql SQL_NOTE_UNREAD_ADD =
 	     "INSERT INTO notify_unread (user_id, n) SELECT CAST(j.v AS BIGINT), 1"
 	     " FROM json_array_elements_text(CAST($1 AS JSON)) AS j(v)"
 	     " ON CONFLICT (user_id) DO UPDATE SET n = notify_unread.n + 1");
-#define NOTE_COLUMNS "m.id, m.kind, m.title, m.body, m.entity, m.entity_id, m.created_at, n.read_at"
-/* $2: 1 for unread only. */
-const struct sql SQL_NOTE_LIST =
-	SQL("SELECT " NOTE_COLUMNS " FROM notifications n JOIN notify_messages m ON m.id = n.id"
-	    " WHERE n.user_id = $1 AND ($2 = 0 OR n.read_at IS NULL)"
-	    " ORDER BY n.id DESC LIMIT $3 OFFSET $4");
-const struct sql SQL_NOTE_COUNT = SQL("SELECT COUNT(*) FROM notifications WHERE user_id = $1");
 const struct sql SQL_NOTE_UNREAD =
 	SQL("SELECT COALESCE((SELECT n FROM notify_unread WHERE user_id = $1), 0)");
 /* Marking read: the row, then the count by the rows it changed. */
 const struct sql SQL_NOTE_READ =
 	SQL("UPDATE notifications SET read_at = $3 WHERE id = $1 AND user_id = $2"
 	    " AND read_at IS NULL");
-const struct sql SQL_NOTE_MINE =
-	SQL("SELECT COUNT(*) FROM notifications WHERE id = $1 AND user_id = $2");
 const struct sql SQL_NOTE_READ_ALL =
 	SQL("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
 const struct sql SQL_NOTE_UNREAD_SUB =
 	SQL("UPDATE notify_unread SET n = n - $2 WHERE user_id = $1");
+
+/* ---- desks ------------------------------------------------------------------------------- */
+
+/* A message's keys: (permission $1, org of the JSON array $5, message $2), the org told $3, who
+ * acted $4. */
+const struct sql SQL_DESK_KEYS =
+	SQL2("INSERT INTO notify_desks (perm, org_id, id, target, except_user)"
+	     " SELECT $1, value, $2, $3, $4 FROM json_each($5)",
+	     "INSERT INTO notify_desks (perm, org_id, id, target, except_user)"
+	     " SELECT $1, CAST(j.v AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT),"
+	     " CAST($4 AS BIGINT) FROM json_array_elements_text(CAST($5 AS JSON)) AS j(v)");
+const struct sql SQL_DESK_USER =
+	SQL("SELECT since, read_upto, read_at FROM notify_desk_users WHERE user_id = $1");
+
+/*
+ * What a user reads of the desks (the parameters of every statement below): $1 the user; three
+ * desks, each a permission, the key the user reads it by (their org, or 0 with a scope of every
+ * org) and the org told (0: any; their org, with a scope of their org alone): $2-$4, $5-$7,
+ * $8-$10, a permission '' for none; $11 since, $12 read up to, $13 when (each statement names
+ * those it reads, in order: PostgreSQL types each). A desk's message is the user's when one of
+ * the three holds it, after since, and the user did not act; it is read when marked, or at or
+ * below read-up-to.
+ */
+#define DESK_ARM(p, o, t)                                                                          \
+	"d.perm = $" #p " AND d.org_id = $" #o " AND ($" #t " = 0 OR d.target = $" #t ")"          \
+	" AND d.id > $11 AND d.except_user <> $1"
+#define DESK_UNREAD                                                                                \
+	" AND d.id > $12 AND NOT EXISTS (SELECT 1 FROM notify_desk_reads r"                        \
+	" WHERE r.user_id = $1 AND r.id = d.id)"
+#define DESK_COUNT(p, o, t, more)                                                                  \
+	"(SELECT COUNT(*) FROM notify_desks d WHERE " DESK_ARM(p, o, t) more ")"
+#define DESK_LIST_ARM(p, o, t)                                                                     \
+	" UNION ALL SELECT d.id,"                                                                  \
+	" COALESCE(r.read_at, CASE WHEN d.id <= $12 THEN CAST($13 AS BIGINT) END)"                 \
+	" FROM notify_desks d LEFT JOIN notify_desk_reads r ON r.user_id = $1 AND r.id = d.id"     \
+	" WHERE " DESK_ARM(p, o, t) " AND ($14 = 0 OR (d.id > $12 AND r.id IS NULL))"
+
+/* The inbox's page: the user's own copies and the desks' messages, one order over all four,
+ * each read in its key's order ($14: 1 for unread only; $15 the page's size, $16 its offset). */
+const struct sql SQL_NOTE_LIST =
+	SQL("SELECT m.id, m.kind, m.title, m.body, m.entity, m.entity_id, m.created_at, x.read_at"
+	    " FROM (SELECT n.id AS id, n.read_at AS read_at FROM notifications n"
+	    " WHERE n.user_id = $1 AND ($14 = 0 OR n.read_at IS NULL)"
+	    DESK_LIST_ARM(2, 3, 4) DESK_LIST_ARM(5, 6, 7) DESK_LIST_ARM(8, 9, 10)
+	    " ORDER BY 1 DESC LIMIT $15 OFFSET $16) x JOIN notify_messages m ON m.id = x.id"
+	    " ORDER BY x.id DESC");
+const struct sql SQL_NOTE_COUNT =
+	SQL("SELECT (SELECT COUNT(*) FROM notifications WHERE user_id = $1) + "
+	    DESK_COUNT(2, 3, 4, "") " + " DESK_COUNT(5, 6, 7, "") " + " DESK_COUNT(8, 9, 10, ""));
+const struct sql SQL_DESK_UNREAD =
+	SQL("SELECT " DESK_COUNT(2, 3, 4, DESK_UNREAD) " + " DESK_COUNT(5, 6, 7, DESK_UNREAD)
+	    " + " DESK_COUNT(8, 9, 10, DESK_UNREAD));
+/* Whose message $12 is: 2 the user's own copy, 1 a desk's, 0 neither. */
+const struct sql SQL_NOTE_MINE =
+	SQL("SELECT CASE WHEN EXISTS (SELECT 1 FROM notifications WHERE id = $12 AND user_id = $1)"
+	    " THEN 2 WHEN EXISTS (SELECT 1 FROM notify_desks d WHERE d.id = $12"
+	    " AND ((" DESK_ARM(2, 3, 4) ") OR (" DESK_ARM(5, 6, 7) ") OR (" DESK_ARM(8, 9, 10) ")))"
+	    " THEN 1 ELSE 0 END");
+/* A desk's message $2 marked read for user $1 at $3, unless read already (at or below $4). */
+const struct sql SQL_DESK_READ =
+	SQL("INSERT INTO notify_desk_reads (user_id, id, read_at) SELECT CAST($1 AS BIGINT),"
+	    " CAST($2 AS BIGINT), CAST($3 AS BIGINT) WHERE CAST($2 AS BIGINT) > CAST($4 AS BIGINT)"
+	    " ON CONFLICT (user_id, id) DO NOTHING");
+/* Read all: up to the last message there is, and the marks below it gone. */
+const struct sql SQL_DESK_READ_ALL =
+	SQL("INSERT INTO notify_desk_users (user_id, since, read_upto, read_at)"
+	    " VALUES ($1, 0, " NOTIFY_LAST_ID ", $2) ON CONFLICT (user_id) DO UPDATE"
+	    " SET read_upto = EXCLUDED.read_upto, read_at = EXCLUDED.read_at"
+	    " RETURNING read_upto");
+const struct sql SQL_DESK_READS_DROP =
+	SQL("DELETE FROM notify_desk_reads WHERE user_id = $1 AND id <= $2");
 
 /* Users holding a permission through a role whose scope covers the org ($3 id): the org's
  * ancestors and itself ($5..$12, the ids its path names, 0 where there are fewer) for a subtree
