@@ -87,6 +87,19 @@ static enum status outbox_add(struct db *db, int64_t now, int64_t note_id, int64
 	return st;
 }
 
+/* The message, once however many are told, and whether the webhook wants it. */
+static enum status message_write(struct db *db, int64_t now, const struct notify_msg *m,
+				 bool *hook, int64_t *id)
+{
+	enum status st = hook_wants(db, m->kind, hook);
+	if (!st)
+		st = db_int1(db, &SQL_NOTE_MESSAGE,
+			     DB_ARGS(db_text(m->kind), db_text(m->title), db_text(m->body),
+				     db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
+			     id);
+	return st;
+}
+
 enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struct notify_msg *m)
 {
 	return notify_users(db, now, &user_id, 1, m);
@@ -130,14 +143,9 @@ enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
 	list[len] = '\0';
 	if (!k)
 		return ST_OK;
-	bool hook = false;
+	bool hook;
 	int64_t id;
-	enum status st = hook_wants(db, m->kind, &hook);
-	if (!st)
-		st = db_int1(db, &SQL_NOTE_MESSAGE,
-			     DB_ARGS(db_text(m->kind), db_text(m->title), db_text(m->body),
-				     db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
-			     &id);
+	enum status st = message_write(db, now, m, &hook, &id);
 	if (!st)
 		st = db_exec(db, &SQL_NOTE_INSERT_MANY, DB_ARGS(db_text(list), db_int(id)), NULL);
 	if (!st)
@@ -255,14 +263,9 @@ static enum status desk_tell(struct db *db, int64_t now, const char *perm, const
 		*count = 0;
 	if (!notify_desk_keys(org_path, keys, sizeof(keys)))
 		return ST_INVALID;
-	bool hook = false;
+	bool hook;
 	int64_t id;
-	enum status st = hook_wants(db, m->kind, &hook);
-	if (!st)
-		st = db_int1(db, &SQL_NOTE_MESSAGE,
-			     DB_ARGS(db_text(m->kind), db_text(m->title), db_text(m->body),
-				     db_text(m->entity), db_id_or_null(m->entity_id), db_int(now)),
-			     &id);
+	enum status st = message_write(db, now, m, &hook, &id);
 	if (!st)
 		st = db_exec(db, &SQL_DESK_KEYS,
 			     DB_ARGS(db_text(perm), db_int(id), db_int(org_id), db_int(except_user),
