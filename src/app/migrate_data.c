@@ -574,6 +574,27 @@ static enum status clear_seeded(struct move *m)
 	return ST_OK;
 }
 
+/* The target's own triggers (a desk's holders started afresh at a new role: notify's migration
+ * 4) off while rows are copied, and on again after: a copy writes the rows as they are, not what
+ * writing them anew would set off. The tables are the tool's, made in its transaction. */
+static enum status set_triggers(struct move *m, const char *how)
+{
+	for (int k = 0; k < m->ntables; k++) {
+		struct table *t = &m->tables[m->order[k]];
+		char text[600];
+		snprintf(text, sizeof(text), "ALTER TABLE %s %s TRIGGER USER",
+			 quote_name(&m->batch, t->name), how);
+		enum status st = db_exec_script(m->dst, text, text);
+		arena_reset(&m->batch);
+		if (st) {
+			complain("cannot %s the triggers of %s on the target: %s", how, t->name,
+				 db_errmsg(m->dst));
+			return st;
+		}
+	}
+	return ST_OK;
+}
+
 static enum status count_rows(struct move *m, struct db *db, const char *table, int64_t *out)
 {
 	char text[600];
@@ -653,7 +674,7 @@ static enum status run(struct move *m, bool force)
 		return st;
 	}
 	fprintf(m->out, "target schema created: %d migrations\n", applied);
-	if ((st = plan_tables(m)) || (st = clear_seeded(m)))
+	if ((st = plan_tables(m)) || (st = set_triggers(m, "DISABLE")) || (st = clear_seeded(m)))
 		return st;
 
 	fprintf(m->out, "  %-24s %10s %10s\n", "table", "source", "target");
@@ -677,7 +698,7 @@ static enum status run(struct move *m, bool force)
 		}
 		total += dst_n;
 	}
-	if ((st = move_sequences(m)))
+	if ((st = move_sequences(m)) || (st = set_triggers(m, "ENABLE")))
 		return st;
 	st = audit_verify(m->dst, &after);
 	if (st && st != ST_CONFLICT) {

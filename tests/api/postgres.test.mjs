@@ -38,6 +38,21 @@ test('migrate-data moves the demo city from SQLite to PostgreSQL, all or nothing
 		const made = await admin.post('/api/v1/orgs', { parent_id: county.id, code: 'MOVE-1', name: '迁移前科室', kind: 'department' });
 		assert.equal(made.status, 201, made.text);
 		assert.equal((await login(src, 'leader', 'Wrong@2026')).status, 401);
+		// a filing told to the county's desk, read there before the move and after it
+		const ent = await src.login('enterprise');
+		const cats = (await ent.get('/api/v1/appeal-categories')).json.items;
+		const filed = await ent.post('/api/v1/appeals', {
+			title: '迁移前提交的诉求（岗位消息）',
+			content: '迁移之前提交，受理岗位在迁移之后应当照样看到这条消息。',
+			category_id: cats[0].children[0].id,
+		});
+		assert.equal(filed.status, 201, filed.text);
+		const deskView = async (s) => {
+			const r = (await s.get('/api/v1/notifications?page_size=100')).json;
+			return { unread: r.unread, total: r.total, filed: r.items.filter((x) => x.entity_id === filed.json.id).map((x) => x.id) };
+		};
+		const desk = await deskView(await src.login('handler'));
+		assert.equal(desk.filed.length, 1, 'the county desk was told');
 		assert.equal((await src.stop()).code, 0);
 		const before = auditHead((await run(['audit', 'verify', '--db', file])).stdout);
 		assert.ok(before.rows >= 4, 'demo load, logins and the org are audited');
@@ -66,6 +81,7 @@ test('migrate-data moves the demo city from SQLite to PostgreSQL, all or nothing
 			assert.equal(next.status, 201, next.text);
 			assert.ok(next.json.id > made.json.id, `identity moved past the copied ids: ${next.json.id}`);
 			assert.equal((await a2.get(`/api/v1/orgs/${made.json.id}`)).json.name, '迁移前科室');
+			assert.deepEqual(await deskView(await dst.login('handler')), desk, 'the desk reads the same after the move');
 		} finally {
 			assert.equal((await dst.stop()).code, 0);
 		}
