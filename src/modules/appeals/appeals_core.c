@@ -715,10 +715,8 @@ enum status appeal_audit(struct appeal_ctx *cx, const struct appeal *a, const ch
 
 static enum status tell(struct appeal_ctx *cx, const struct appeal *a, const char *kind,
 			const char *body, int whom, int64_t user_id, const char *perm,
-			const char *path, int64_t org_id, int *count)
+			const char *path, int64_t org_id)
 {
-	if (count)
-		*count = 0;
 	if (cx->quiet)
 		return ST_OK;
 	char number[32];
@@ -727,8 +725,6 @@ static enum status tell(struct appeal_ctx *cx, const struct appeal *a, const cha
 	struct notify_msg m = {kind, title ? title : a->title, body, "appeal", a->id};
 	switch (whom) {
 	case 0:
-		if (count)
-			*count = user_id > 0;
 		return user_id == cx->actor.user_id ? ST_OK : notify_user(cx->db, cx->now, user_id, &m);
 	case 1:
 		return notify_enterprise(cx->db, cx->now, a->enterprise_id, cx->actor.user_id, &m);
@@ -736,21 +732,20 @@ static enum status tell(struct appeal_ctx *cx, const struct appeal *a, const cha
 		break;
 	}
 	/* a desk's permission is one message however many hold it, in a batch or not */
-	return notify_perm_over(cx->db, cx->now, perm, path, org_id, cx->actor.user_id, &m, count);
+	return notify_perm_over(cx->db, cx->now, perm, path, org_id, cx->actor.user_id, &m);
 }
-#define TELL_USER(cx, a, kind, body, uid) tell(cx, a, kind, body, 0, uid, NULL, NULL, 0, NULL)
-#define TELL_ENTERPRISE(cx, a, kind, body) tell(cx, a, kind, body, 1, 0, NULL, NULL, 0, NULL)
-#define TELL_PERM(cx, a, kind, body, perm, path, org, count)                                       \
-	tell(cx, a, kind, body, 2, 0, perm, path, org, count)
+#define TELL_USER(cx, a, kind, body, uid) tell(cx, a, kind, body, 0, uid, NULL, NULL, 0)
+#define TELL_ENTERPRISE(cx, a, kind, body) tell(cx, a, kind, body, 1, 0, NULL, NULL, 0)
+#define TELL_PERM(cx, a, kind, body, perm, path, org)                                              \
+	tell(cx, a, kind, body, 2, 0, perm, path, org)
 
 /* The lead unit's handlers, or (before assignment) the dispatchers over the home org. */
 enum status appeal_tell_holder(struct appeal_ctx *cx, const struct appeal *a, const char *kind,
 			       const char *body)
 {
 	if (a->lead_org_id)
-		return TELL_PERM(cx, a, kind, body, "appeal.handle", a->lead_path, a->lead_org_id,
-				 NULL);
-	return TELL_PERM(cx, a, kind, body, "appeal.dispatch", a->home_path, a->home_org_id, NULL);
+		return TELL_PERM(cx, a, kind, body, "appeal.handle", a->lead_path, a->lead_org_id);
+	return TELL_PERM(cx, a, kind, body, "appeal.dispatch", a->home_path, a->home_org_id);
 }
 
 /* ---- the responsible leader --------------------------------------------------------------- */
@@ -964,7 +959,7 @@ enum status appeal_file_write(struct appeal_ctx *cx, struct appeal *a)
 				     a->duplicate_of ? json_integer(a->duplicate_of) : json_null()));
 	if (!st)
 		st = TELL_PERM(cx, a, "filed", a->enterprise_name, "appeal.dispatch", a->home_path,
-			       a->home_org_id, NULL);
+			       a->home_org_id);
 	return st;
 }
 
@@ -1425,14 +1420,14 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 		break;
 	case AA_ASSIGN:
 		st = TELL_PERM(cx, a, "assigned", "主办", "appeal.handle", a->lead_path,
-			       a->lead_org_id, NULL);
+			       a->lead_org_id);
 		for (int i = 0; !st && i < a->nco; i++)
 			st = TELL_PERM(cx, a, "assigned", "协办", "appeal.handle", a->co_path[i],
-				       a->co_id[i], NULL);
+				       a->co_id[i]);
 		break;
 	case AA_RETURN:
 		st = TELL_PERM(cx, a, "returned", msg, "appeal.dispatch", a->home_path,
-			       a->home_org_id, NULL);
+			       a->home_org_id);
 		break;
 	case AA_INTERIM_REPLY:
 		st = TELL_ENTERPRISE(cx, a, "interim_reply", msg);
@@ -1441,7 +1436,7 @@ enum status appeal_act(struct appeal_ctx *cx, struct appeal *a, enum appeal_acti
 		st = next == AS_REPLIED
 			     ? TELL_ENTERPRISE(cx, a, "replied", msg)
 			     : TELL_PERM(cx, a, "approval_needed", msg, "appeal.supervise",
-					 a->lead_path, a->lead_org_id, NULL);
+					 a->lead_path, a->lead_org_id);
 		break;
 	case AA_APPROVE_CLOSE:
 		st = TELL_ENTERPRISE(cx, a, "replied", msg);

@@ -37,19 +37,15 @@ enum status notify_user(struct db *db, int64_t now, int64_t user_id, const struc
 /* Into the inbox of every active user who holds permission perm (its code, "appeal.handle")
  * through a role whose data scope covers the org (org_path, org_id): scope all, a subtree
  * containing it, or the org itself. except_user (0: none) is left out: nobody is told of
- * their own action. *count (optional) receives how many were told.
+ * their own action.
  * A desk's permission (notify_desk_perms) is told once, for every holder to read as long as
  * they hold it (the desks, notify_sql.c); any other permission, a copy to each holder. */
 enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
-			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
-			     int *count);
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m);
 
-/* The users notify_perm_over() would tell (at most NOTIFY_MAX_HOLDERS, by id): for a caller
- * that tells the same holders of several changes in one transaction (a batch of filings) and
- * looks them up once; notify_users() then tells them. */
+/* Into the inbox of each of users ids (at most NOTIFY_MAX_HOLDERS, each once however often
+ * named): one message, a copy of its id to each. */
 #define NOTIFY_MAX_HOLDERS 200
-enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
-				int64_t org_id, int64_t except_user, int64_t *ids, int *n);
 enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
 			 const struct notify_msg *m);
 

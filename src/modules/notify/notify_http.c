@@ -210,7 +210,8 @@ static struct holders_slot *holders_slot(const char *perm, int64_t org_id, int64
 	return &holders[h % HOLDERS_SLOTS];
 }
 
-enum status notify_perm_holders(struct db *db, const char *perm, const char *org_path,
+/* The users notify_perm_over() tells, at most NOTIFY_MAX_HOLDERS, by id. */
+static enum status perm_holders(struct db *db, const char *perm, const char *org_path,
 				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
 {
 	struct holders_slot *slot = NULL;
@@ -252,17 +253,16 @@ enum status notify_perm_holders(struct db *db, const char *perm, const char *org
  * A desk's message: written once, with its keys (notify_sql.c, migration 4), for each holder to
  * read by their own org's key or by 0. A filing tells its unit's desk: 4 keys in the bench's
  * county, where 13 copies and 13 unread counts were written before. The holders are looked up
- * only for the webhook, when it wants this kind, or for a caller that asks how many.
+ * only for the webhook, when it wants this kind.
  */
 static enum status desk_tell(struct db *db, int64_t now, const char *perm, const char *org_path,
-			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
-			     int *count)
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m)
 {
 	char keys[256];
-	if (count)
-		*count = 0;
-	if (!notify_desk_keys(org_path, keys, sizeof(keys)))
-		return ST_INVALID;
+	if (!notify_desk_keys(org_path, keys, sizeof(keys))) {
+		log_error("notify: the org path %s gives no desk keys", org_path);
+		return ST_INTERNAL; /* a path the org tree wrote: never the caller's input */
+	}
 	bool hook;
 	int64_t id;
 	enum status st = message_write(db, now, m, &hook, &id);
@@ -271,32 +271,25 @@ static enum status desk_tell(struct db *db, int64_t now, const char *perm, const
 			     DB_ARGS(db_text(perm), db_int(id), db_int(org_id), db_int(except_user),
 				     db_text(keys)),
 			     NULL);
-	if (st || (!hook && !count))
+	if (st || !hook)
 		return st;
 	int64_t ids[NOTIFY_MAX_HOLDERS];
 	int n;
-	st = notify_perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
-	for (int i = 0; !st && hook && i < n; i++)
+	st = perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
+	for (int i = 0; !st && i < n; i++)
 		st = outbox_add(db, now, id, ids[i], m);
-	if (count)
-		*count = st ? 0 : n;
 	return st;
 }
 
 enum status notify_perm_over(struct db *db, int64_t now, const char *perm, const char *org_path,
-			     int64_t org_id, int64_t except_user, const struct notify_msg *m,
-			     int *count)
+			     int64_t org_id, int64_t except_user, const struct notify_msg *m)
 {
 	if (notify_is_desk(perm))
-		return desk_tell(db, now, perm, org_path, org_id, except_user, m, count);
+		return desk_tell(db, now, perm, org_path, org_id, except_user, m);
 	int64_t ids[NOTIFY_MAX_HOLDERS];
 	int n;
-	enum status st = notify_perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
-	if (!st)
-		st = notify_users(db, now, ids, n, m);
-	if (count)
-		*count = st ? 0 : n;
-	return st;
+	enum status st = perm_holders(db, perm, org_path, org_id, except_user, ids, &n);
+	return st ? st : notify_users(db, now, ids, n, m);
 }
 
 enum status notify_enterprise(struct db *db, int64_t now, int64_t enterprise_id,
