@@ -162,6 +162,22 @@ static void paths(void **state)
 		assert_int_equal(slashes, depth + 2);
 	}
 	assert_string_equal(path[7], "/1/23/456/7890/12/3/99999/5/");
+	/* and read back into its ids, every level */
+	for (int depth = 0; depth < 8; depth++) {
+		int64_t got[8];
+		assert_int_equal(orgs_path_ids(path[depth], got, 8), depth + 1);
+		for (int i = 0; i <= depth; i++)
+			assert_true(got[i] == ids[i]);
+		assert_int_equal(orgs_path_ids(path[depth], got, depth), -1); /* one too many */
+	}
+	int64_t got[4];
+	assert_int_equal(orgs_path_ids("/9223372036854775807/", got, 4), 1);
+	assert_true(got[0] == INT64_MAX);
+	const char *bad[] = { NULL, "", "1/2/", "/1/x/", "/1//2/", "/1/2", "/0/", "/-1/",
+			      "/9223372036854775808/", "/1/2/ " };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(orgs_path_ids(bad[i], got, 4), -1);
+	assert_int_equal(orgs_path_ids("/", got, 4), 0); /* the root's own path: no ids */
 	/* A sibling's path is never a prefix of another's (the trailing slash). */
 	char a[32], b[32];
 	assert_int_equal(orgs_child_path("/1/", 2, a, sizeof(a)), ST_OK);

@@ -5,6 +5,7 @@
 
 #include "lib/date.h"
 #include "modules/appeals/appeals.h"
+#include "modules/orgs/orgs.h"
 
 /* ---- codes and names ------------------------------------------------------------------------ */
 
@@ -253,24 +254,13 @@ static bool keys_of(const struct appeal_ties *t, struct key *k, int *n)
 		if (!key_add(k, n, SK_ORG, t->org_id[i]))
 			return false;
 		/* "/1/2/10/": the org and each org above it */
-		const char *p = t->org_path[i];
-		if (!p || *p != '/')
+		int64_t up[MAX_KEYS];
+		int depth = orgs_path_ids(t->org_path[i], up, MAX_KEYS);
+		if (depth < 0)
 			return false;
-		p++;
-		while (*p) {
-			int64_t id = 0;
-			int digits = 0;
-			while (*p >= '0' && *p <= '9' && digits < 18) {
-				id = id * 10 + (*p - '0');
-				p++;
-				digits++;
-			}
-			if (!digits || *p != '/' || id <= 0)
+		for (int d = 0; d < depth; d++)
+			if (!key_add(k, n, SK_SUBTREE, up[d]))
 				return false;
-			p++;
-			if (!key_add(k, n, SK_SUBTREE, id))
-				return false;
-		}
 	}
 	return true;
 }

@@ -62,7 +62,9 @@ extern const enum perm notify_desk_perms[NOTIFY_DESKS];
 bool notify_is_desk(const char *perm);
 
 /* A desk message's keys: 0 and the ids of the org's path ("/1/2/10/" -> [0,1,2,10]), as a JSON
- * array into out; false when it does not fit or the path is not one of ids. */
+ * array into out; false when it does not fit, the path is not one of ids (orgs_path_ids) or
+ * names more than NOTIFY_DESK_DEPTH. */
+#define NOTIFY_DESK_DEPTH 16
 bool notify_desk_keys(const char *org_path, char *out, size_t size);
 
 /* What user u reads of each desk: the key (their org, or 0 with a scope of every org) and the

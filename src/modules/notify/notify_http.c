@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "modules/notify/notify.h"
 #include "modules/notify/notify_sql.h"
+#include "modules/orgs/orgs.h"
 
 /* ---- writing --------------------------------------------------------------------------------- */
 
@@ -159,27 +160,14 @@ enum status notify_users(struct db *db, int64_t now, const int64_t *ids, int n,
 static enum status holders_read(struct db *db, const char *perm, const char *org_path,
 				int64_t org_id, int64_t except_user, int64_t *ids, int *n)
 {
-	/* the ids of the org's path, "/1/2/10/" -> 1, 2, 10 */
+	/* the ids of the org's path, "/1/2/10/" -> 1, 2, 10; 0 where there are fewer than 8 */
 	struct db_val a[12] = { db_text(perm), db_text(org_path), db_int(org_id),
 				db_int(except_user) };
-	int k = 0;
-	bool deep = false;
-	for (const char *p = org_path; *p;) {
-		if (*p == '/') {
-			p++;
-			continue;
-		}
-		char *end;
-		long long id = strtoll(p, &end, 10);
-		if (end == p || k == 8) {
-			deep = true;
-			break;
-		}
-		a[4 + k++] = db_int(id);
-		p = end;
-	}
-	for (int i = k; i < 8; i++)
-		a[4 + i] = db_int(0);
+	int64_t up[8];
+	int k = orgs_path_ids(org_path, up, 8);
+	bool deep = k < 0;
+	for (int i = 0; i < 8; i++)
+		a[4 + i] = db_int(i < k ? up[i] : 0);
 	struct db_res *r = deep ? db_query(db, &SQL_NOTE_PERM_HOLDERS, a, 4)
 				: db_query(db, &SQL_NOTE_PERM_HOLDERS_UP, a, 12);
 	return read_ids(r, ids, n);

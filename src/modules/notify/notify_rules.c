@@ -1,8 +1,11 @@
-/* notify_rules.c: the pure parts of the webhook: backoff, URLs, signatures, response lines. */
+/* notify_rules.c: the pure parts of the webhook (backoff, URLs, signatures, response lines) and
+ * of the desks (their keys, and what a holder reads). */
+#include <inttypes.h>
 #include <sodium.h>
 
 #include "lib/str.h"
 #include "modules/notify/notify.h"
+#include "modules/orgs/orgs.h"
 
 const char *const notify_kind_codes[] = {
 	"filed",      "assigned",          "due_soon",           "late",
@@ -37,30 +40,14 @@ bool notify_is_desk(const char *perm)
 
 bool notify_desk_keys(const char *org_path, char *out, size_t size)
 {
-	size_t len = 0;
-	int n = snprintf(out, size, "[0");
-	if (n < 0 || (size_t)n >= size)
+	int64_t ids[NOTIFY_DESK_DEPTH];
+	int n = orgs_path_ids(org_path, ids, NOTIFY_DESK_DEPTH);
+	size_t len = (size_t)snprintf(out, size, "[0");
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, ",%" PRId64, ids[i]);
+	if (n < 0 || len + 2 > size)
 		return false;
-	len = (size_t)n;
-	for (const char *p = org_path; p && *p;) {
-		if (*p == '/') {
-			p++;
-			continue;
-		}
-		char *end;
-		long long id = strtoll(p, &end, 10);
-		if (end == p || id <= 0 || (*end && *end != '/'))
-			return false;
-		n = snprintf(out + len, size - len, ",%lld", id);
-		if (n < 0 || (size_t)n >= size - len)
-			return false;
-		len += (size_t)n;
-		p = end;
-	}
-	if (len + 2 > size)
-		return false;
-	out[len++] = ']';
-	out[len] = '\0';
+	memcpy(out + len, "]", 2);
 	return true;
 }
 

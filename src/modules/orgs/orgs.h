@@ -24,6 +24,11 @@ bool orgs_code_valid(const char *code);
 /* The path of a child: parent_path + id + "/" ("/" + id + "/" at the root). */
 enum status orgs_child_path(const char *parent_path, int64_t id, char *out, size_t outlen);
 
+/* The ids a path names, from the top of the tree down to its org ("/1/2/10/" -> 1, 2, 10), at
+ * most max into ids: how many, or -1 when it is not a path orgs_child_path() makes or names
+ * more than max. */
+int orgs_path_ids(const char *path, int64_t *ids, int max);
+
 /* ---- for other modules ---- */
 
 /* The id of the org with this code: ST_NOT_FOUND if none. */

@@ -42,3 +42,23 @@ enum status orgs_child_path(const char *parent_path, int64_t id, char *out, size
 	int n = snprintf(out, outlen, "%s%" PRId64 "/", parent_path ? parent_path : "/", id);
 	return n > 0 && (size_t)n < outlen ? ST_OK : ST_TOO_LARGE;
 }
+
+int orgs_path_ids(const char *path, int64_t *ids, int max)
+{
+	if (!path || *path != '/')
+		return -1;
+	int n = 0;
+	for (const char *p = path + 1; *p; p++) { /* p at a segment's first digit */
+		int64_t id = 0;
+		const char *start = p;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (id > (INT64_MAX - (*p - '0')) / 10)
+				return -1;
+			id = id * 10 + (*p - '0');
+		}
+		if (p == start || *p != '/' || id <= 0 || n == max)
+			return -1;
+		ids[n++] = id;
+	}
+	return n;
+}
