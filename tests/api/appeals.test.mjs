@@ -120,6 +120,35 @@ test('the duplicate guard: a near-identical appeal within 30 days is shown, and 
 	assert.equal(seen.json.duplicate_reason, '上次反映后问题再次出现');
 });
 
+test('the duplicate guard reads what another server filed, and keeps its words right', async () => {
+	// a server keeps a few words of each appeal it filed or read, and reads only the appeals those
+	// words cannot rule out: one started after the filing has none of them, reads the text, and
+	// from then on rules by the words it made of it (both must still see the duplicate)
+	const body = { title: '厂区变压器容量不足无法扩产', content: '新购两条生产线需增容至2000千伏安，供电所答复排队，请协调加快办理。',
+		category_id: c.cat['1002'] };
+	const first = await c.enterprise.post('/api/v1/appeals', body);
+	assert.equal(first.status, 201, first.text);
+	const other = await appealServer([], { db: srv.db, dir: srv.dir, demo: false, keep: true });
+	try {
+		const ent = await other.login('enterprise');
+		for (const title of ['厂区变压器容量不足无法扩产！', '厂区变压器容量不足，无法扩产']) {
+			const r = await ent.post('/api/v1/appeals', { ...body, title });
+			assert.equal(r.status, 409, r.text);
+			assert.equal(r.json.error.code, 'possible_duplicate');
+			assert.deepEqual(r.json.error.duplicates.map((d) => d.id), [first.json.id], title);
+		}
+		// unlike text is filed there, and the first server, which never read it, sees it
+		const fresh = { ...body, title: '申请参加省级专精特新培育', content: '本企业拟申报省级专精特新中小企业，请告知申报材料和时间安排。' };
+		const there = await ent.post('/api/v1/appeals', fresh);
+		assert.equal(there.status, 201, there.text);
+		const back = await c.enterprise.post('/api/v1/appeals', { ...fresh, title: '申请参加省级专精特新培育。' });
+		assert.equal(back.status, 409, back.text);
+		assert.deepEqual(back.json.error.duplicates.map((d) => d.id), [there.json.id]);
+	} finally {
+		assert.equal((await other.stop()).code, 0);
+	}
+});
+
 test('a filing answers with the appeal as GET then shows it, to the enterprise and to officials', async () => {
 	// the answer is built from what the filing wrote, not read back: every member must match
 	const same = async (as, fields, why) => {

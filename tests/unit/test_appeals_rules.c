@@ -710,6 +710,22 @@ static void grams(void **state)
 	assert_int_equal(appeal_query_parse(big, &q), ST_INVALID);
 }
 
+/* A text of up to max - 1 characters of pool (at most 3 bytes each) from the seed. */
+static void random_text(uint32_t *seed, const char *const *pool, size_t npool, int max,
+			char *out)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	int len = (int)(*seed >> 16) % max;
+	size_t at = 0;
+	for (int i = 0; i < len; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		const char *c = pool[(*seed >> 16) % npool];
+		memcpy(out + at, c, strlen(c));
+		at += strlen(c);
+	}
+	out[at] = '\0';
+}
+
 /* The bound is never below the similarity (random texts over few characters, so that
  * bigrams repeat and are shared), and leaves unlike texts out. */
 static void similarity_bound(void **state)
@@ -721,19 +737,8 @@ static void similarity_bound(void **state)
 	int below = 0;
 	for (int round = 0; round < 2000; round++) {
 		char a[200], b[200];
-		char *t[2] = {a, b};
-		for (int k = 0; k < 2; k++) {
-			seed = seed * 1103515245u + 12345u;
-			int len = (int)(seed >> 16) % 40;
-			size_t at = 0;
-			for (int i = 0; i < len; i++) {
-				seed = seed * 1103515245u + 12345u;
-				const char *c = pool[(seed >> 16) % (sizeof(pool) / sizeof(pool[0]))];
-				memcpy(t[k] + at, c, strlen(c));
-				at += strlen(c);
-			}
-			t[k][at] = '\0';
-		}
+		random_text(&seed, pool, sizeof(pool) / sizeof(pool[0]), 40, a);
+		random_text(&seed, pool, sizeof(pool) / sizeof(pool[0]), 40, b);
 		size_t n;
 		uint64_t *x = appeal_bigrams(a, &n);
 		assert_non_null(x);
@@ -753,6 +758,66 @@ static void similarity_bound(void **state)
 	assert_true(appeal_similarity_bound(f, n, "申请技改贷款贴息") < 0.3);
 	assert_true(appeal_similarity_bound(f, n, NULL) == 0.0);
 	free(x);
+}
+
+/* An appeal's words (appeal_sig) bound how alike a new title and content can be to its own:
+ * never below what comparing the texts finds, and below the guard's 0.8 for unlike texts the
+ * size of a filing's, so that those need not be read. */
+static void signature_bound(void **state)
+{
+	(void)state;
+	static const char *const few[] = {"企", "业", "用", "电", "报", "A", "b", "7", "，", " "};
+	static const char *const many[] = {"企", "业", "用", "电", "报", "装", "周", "期", "长",
+					   "技", "改", "贷", "款", "审", "批", "慢", "招", "工",
+					   "难", "物", "流", "成", "本", "高", "环", "评", "项",
+					   "目", "政", "策", "咨", "询", "补", "助", "资", "金"};
+	uint32_t seed = 777;
+	int ruled_out = 0;
+	for (int round = 0; round < 3000; round++) {
+		/* few characters: bigrams repeat and are shared; many: filings' texts, unlike */
+		bool small = round % 2 == 0;
+		const char *const *pool = small ? few : many;
+		size_t npool = small ? sizeof(few) / sizeof(few[0]) : sizeof(many) / sizeof(many[0]);
+		char at[200], ac[800], bt[200], bc[800];
+		random_text(&seed, pool, npool, 40, at);
+		random_text(&seed, pool, npool, small ? 40 : 200, ac);
+		if (round % 7 == 0) /* the same title, another content */
+			memcpy(bt, at, strlen(at) + 1);
+		else
+			random_text(&seed, pool, npool, 40, bt);
+		random_text(&seed, pool, npool, small ? 40 : 200, bc);
+		size_t n[4];
+		uint64_t *x[4] = {appeal_bigrams(at, &n[0]), appeal_bigrams(ac, &n[1]),
+				  appeal_bigrams(bt, &n[2]), appeal_bigrams(bc, &n[3])};
+		for (int i = 0; i < 4; i++)
+			assert_non_null(x[i]);
+		struct appeal_sig sig;
+		appeal_sig_make(x[2], n[2], x[3], n[3], &sig);
+		assert_int_equal(sig.nt, n[2]);
+		assert_int_equal(sig.nc, n[3]);
+		double t = appeal_dice(x[0], n[0], x[2], n[2]), c = appeal_dice(x[1], n[1], x[3], n[3]);
+		assert_true(t == appeal_similarity(at, bt) && c == appeal_similarity(ac, bc));
+		double exact = t > c ? t : c, bound = appeal_sig_bound(&sig, x[0], n[0], x[1], n[1]);
+		if (bound < exact)
+			fail_msg("bound %f < similarity %f for \"%s\" / \"%s\"", bound, exact, bt, bc);
+		if (!small && round % 7 != 0)
+			ruled_out += bound < 0.8;
+		for (int i = 0; i < 4; i++)
+			free(x[i]);
+	}
+	/* of the unlike pairs of filing-sized texts, nearly all are ruled out */
+	assert_true(ruled_out > 1200);
+	size_t nt, nc;
+	uint64_t *t = appeal_bigrams("企业用电报装周期长", &nt);
+	uint64_t *c = appeal_bigrams("园区天然气供应不足，冬季生产受影响", &nc);
+	struct appeal_sig sig;
+	appeal_sig_make(t, nt, c, nc, &sig);
+	assert_true(appeal_sig_bound(&sig, t, nt, c, nc) >= 0.8);
+	free(t);
+	t = appeal_bigrams("申请技改贷款贴息", &nt);
+	assert_true(appeal_sig_bound(&sig, t, nt, NULL, 0) < 0.8);
+	free(t);
+	free(c);
 }
 
 static void similarity(void **state)
@@ -1007,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(grams),
 		cmocka_unit_test(similarity),
 		cmocka_unit_test(similarity_bound),
+		cmocka_unit_test(signature_bound),
 		cmocka_unit_test(sniffing),
 		cmocka_unit_test(limits_picked),
 		cmocka_unit_test(numbers_and_colours),

@@ -282,6 +282,24 @@ void appeal_bigram_filter(const uint64_t *bigrams, size_t n, uint64_t f[APPEAL_F
 double appeal_similarity_bound(const uint64_t f[APPEAL_FILTER_WORDS], size_t n, const char *b);
 /* False when b is too short to be `floor` alike to a text of n bigrams (true: it may be). */
 bool appeal_could_reach(size_t n, const char *b, double floor);
+/* The similarity of two texts from their bigrams (both as appeal_bigrams() gives them). */
+double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny);
+
+/* An appeal filed, in a few words: how many bigrams its title and content have, and a bit for
+ * each (128 of them for the title, 512 for the content). From it, a bound on how alike a new
+ * appeal's title and content can be to its (at least what appeal_dice() finds for either),
+ * without its text: a new bigram whose bit is not set is not one of its bigrams. */
+#define APPEAL_SIG_TITLE_WORDS	 2
+#define APPEAL_SIG_CONTENT_WORDS 8
+struct appeal_sig {
+	int64_t id;
+	uint32_t nt, nc;
+	uint64_t title[APPEAL_SIG_TITLE_WORDS], content[APPEAL_SIG_CONTENT_WORDS];
+};
+void appeal_sig_make(const uint64_t *title, size_t nt, const uint64_t *content, size_t nc,
+		     struct appeal_sig *s);
+double appeal_sig_bound(const struct appeal_sig *s, const uint64_t *title, size_t nt,
+			const uint64_t *content, size_t nc);
 
 /* ---- attachments ------------------------------------------------------------------------- */
 

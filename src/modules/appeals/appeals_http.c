@@ -871,45 +871,165 @@ static bool phone_ok(const char *s)
 }
 
 /* The duplicate guard: appeals of the same enterprise within the window whose title or content
- * is nearly the same. */
+ * is nearly the same.
+ *
+ * A filing compares itself with every recent appeal of its enterprise, and reading each one's
+ * title and content cost a filing of the bench's flood 13 of the pages it read from the file
+ * (the request's connection has read nothing since the last commit: each commit of another
+ * connection empties its cache), about an eighth of a filing's time. So the appeals filed are
+ * kept here in a few words each (appeal_sig): the guard reads the ids from the index alone,
+ * and the rows only when an id is not kept or its words cannot rule it out. An appeal's title
+ * and content never change and its id is never used again, so what is kept stays true; it is
+ * kept from rows read on a committed snapshot and from filings once their batch is on disk,
+ * never from a batch still being written (rolled back, its ids would go to other filings). */
+#define SIG_SLOTS 65536 /* the last ids, by id: 96 bytes each, touched only when used */
+
+static struct {
+	pthread_mutex_t mu;
+	struct appeal_sig *slot; /* calloc'd at first use; NULL if that failed */
+	bool tried;
+} sigs = {PTHREAD_MUTEX_INITIALIZER, NULL, false};
+
+static bool sig_get(int64_t id, struct appeal_sig *out)
+{
+	bool found = false;
+	pthread_mutex_lock(&sigs.mu);
+	if (sigs.slot && sigs.slot[(uint64_t)id % SIG_SLOTS].id == id) {
+		*out = sigs.slot[(uint64_t)id % SIG_SLOTS];
+		found = true;
+	}
+	pthread_mutex_unlock(&sigs.mu);
+	return found;
+}
+
+/* Forget them all (the app closes: another may open another database). */
+static void sigs_forget(void)
+{
+	pthread_mutex_lock(&sigs.mu);
+	free(sigs.slot);
+	sigs.slot = NULL;
+	sigs.tried = false;
+	pthread_mutex_unlock(&sigs.mu);
+}
+
+static void sig_put(const struct appeal_sig *s)
+{
+	if (s->id <= 0)
+		return;
+	pthread_mutex_lock(&sigs.mu);
+	if (!sigs.tried) {
+		sigs.tried = true;
+		sigs.slot = calloc(SIG_SLOTS, sizeof(*sigs.slot));
+	}
+	if (sigs.slot)
+		sigs.slot[(uint64_t)s->id % SIG_SLOTS] = *s;
+	pthread_mutex_unlock(&sigs.mu);
+}
+
+/* A filing's side of the comparison, made once: its bigrams, their filters, its words. */
+struct dup_probe {
+	uint64_t *title, *content;
+	size_t nt, nc;
+	uint64_t tf[APPEAL_FILTER_WORDS], cf[APPEAL_FILTER_WORDS];
+	struct appeal_sig sig;
+};
+
+static enum status probe_init(struct dup_probe *p, const struct appeal *a)
+{
+	memset(p, 0, sizeof(*p));
+	p->title = appeal_bigrams(a->title, &p->nt);
+	p->content = appeal_bigrams(a->content, &p->nc);
+	if (!p->title || !p->content)
+		return ST_NOMEM;
+	appeal_bigram_filter(p->title, p->nt, p->tf);
+	appeal_bigram_filter(p->content, p->nc, p->cf);
+	appeal_sig_make(p->title, p->nt, p->content, p->nc, &p->sig);
+	return ST_OK;
+}
+
+static void probe_free(struct dup_probe *p)
+{
+	free(p->title);
+	free(p->content);
+}
+
+/* Whether the appeal with this id must be read to be ruled out. */
+static bool dup_unsure(const struct dup_probe *p, int64_t id)
+{
+	struct appeal_sig s;
+	return !sig_get(id, &s) ||
+	       appeal_sig_bound(&s, p->title, p->nt, p->content, p->nc) >= DUPLICATE_SIMILARITY;
+}
+
+/* One appeal read: how alike it is to p (0 when plainly not alike); kept (if keep) when its
+ * words were not. */
+static enum status dup_compare(const struct dup_probe *p, int64_t id, const char *t,
+			       const char *c, bool keep, double *sim)
+{
+	struct appeal_sig s;
+	*sim = 0.0;
+	if (sig_get(id, &s)) {
+		if (appeal_sig_bound(&s, p->title, p->nt, p->content, p->nc) < DUPLICATE_SIMILARITY)
+			return ST_OK;
+	} else if (keep) {
+		size_t nbt, nbc;
+		uint64_t *bt = appeal_bigrams(t, &nbt), *bc = appeal_bigrams(c, &nbc);
+		if (!bt || !bc) {
+			free(bt);
+			free(bc);
+			return ST_NOMEM;
+		}
+		appeal_sig_make(bt, nbt, bc, nbc, &s);
+		s.id = id;
+		sig_put(&s);
+		double st = appeal_dice(p->title, p->nt, bt, nbt);
+		double sc = appeal_dice(p->content, p->nc, bc, nbc);
+		free(bt);
+		free(bc);
+		*sim = st > sc ? st : sc;
+		return ST_OK;
+	}
+	double floor = DUPLICATE_SIMILARITY;
+	double st = appeal_could_reach(p->nt, t, floor) &&
+				    appeal_similarity_bound(p->tf, p->nt, t) >= floor
+			    ? appeal_similarity_to(p->title, p->nt, t)
+			    : 0.0;
+	if (st > floor)
+		floor = st;
+	double sc = appeal_could_reach(p->nc, c, floor) &&
+				    appeal_similarity_bound(p->cf, p->nc, c) >= floor
+			    ? appeal_similarity_to(p->content, p->nc, c)
+			    : 0.0;
+	*sim = st > sc ? st : sc;
+	return ST_OK;
+}
+
 /* Add to *out the enterprise's appeals of the last days, with ids in (lo, hi], whose title or
- * content is near-identical to a's; *best_id the nearest so far (*best its similarity). */
+ * content is near-identical to the probe's; *best_id the nearest so far (*best its
+ * similarity). keep: the reads are of committed appeals (the words of those read are kept). */
 static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
-				   const struct appeal *a, int64_t lo, int64_t hi, json_t *out,
-				   int64_t *best_id, double *best)
+				   const struct appeal *a, const struct dup_probe *p, int64_t lo,
+				   int64_t hi, bool keep, json_t *out, int64_t *best_id,
+				   double *best)
 {
 	int64_t since = cx->now - (int64_t)cx->set.duplicate_days * 86400;
-	size_t nt, nc; /* the bigrams of a's title and content, once for all */
-	uint64_t *title = appeal_bigrams(a->title, &nt), *content = appeal_bigrams(a->content, &nc);
-	if (!title || !content) {
-		free(title);
-		free(content);
-		return ST_NOMEM;
-	}
-	uint64_t tf[APPEAL_FILTER_WORDS], cf[APPEAL_FILTER_WORDS];
-	appeal_bigram_filter(title, nt, tf);
-	appeal_bigram_filter(content, nc, cf);
-	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT,
-				    DB_ARGS(db_int(a->enterprise_id), db_int(since), db_int(lo),
-					    db_int(hi)));
-	while (db_next(r)) {
-		const char *t = db_col_text(r, 1), *c = db_col_text(r, 2);
-		double floor = DUPLICATE_SIMILARITY;
-		double st = appeal_could_reach(nt, t, floor) &&
-					    appeal_similarity_bound(tf, nt, t) >= floor
-				    ? appeal_similarity_to(title, nt, t)
-				    : 0.0;
-		if (st > floor)
-			floor = st;
-		double sc = appeal_could_reach(nc, c, floor) &&
-					    appeal_similarity_bound(cf, nc, c) >= floor
-				    ? appeal_similarity_to(content, nc, c)
-				    : 0.0;
-		double sim = st > sc ? st : sc;
-		if (sim < DUPLICATE_SIMILARITY)
+	struct db_val args[] = {db_int(a->enterprise_id), db_int(since), db_int(lo), db_int(hi)};
+	/* the ids from the index; the rows (one statement) only when one of them is unsure */
+	bool unsure = false;
+	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT_IDS, args, 4);
+	while (!unsure && db_next(r))
+		unsure = dup_unsure(p, db_col_int(r, 0));
+	enum status st = db_done(r);
+	if (st || !unsure)
+		return st;
+	r = db_query(cx->db, &SQL_APPEAL_RECENT, args, 4);
+	while (!st && db_next(r)) {
+		int64_t id = db_col_int(r, 0);
+		double sim;
+		st = dup_compare(p, id, db_col_text(r, 1), db_col_text(r, 2), keep, &sim);
+		if (st || sim < DUPLICATE_SIMILARITY)
 			continue;
 		char number[32];
-		int64_t id = db_col_int(r, 0);
 		appeal_number(db_col_int(r, 4), id, number, sizeof(number));
 		int s = appeal_code_index(appeal_state_codes, db_col_text(r, 3));
 		json_array_append_new(
@@ -924,9 +1044,8 @@ static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
 			*best_id = id;
 		}
 	}
-	free(title);
-	free(content);
-	return db_done(r);
+	enum status done = db_done(r);
+	return st ? st : done;
 }
 
 /* ---- filing: one commit for the filings waiting together ----------------------------------- */
@@ -949,6 +1068,7 @@ struct filing {
 	struct request *req;
 	struct appeal_ctx *cx;
 	struct appeal *a;
+	struct dup_probe *probe;
 	const char *dup_reason;
 	int64_t seen_id; /* duplicates up to this appeal id were looked for before queueing */
 	json_t *dups;    /* the near-identical appeals found */
@@ -1004,8 +1124,8 @@ static enum status filing_write(struct db *db, struct filing *f, struct appeal_b
 	f->cx->db = db;
 	f->cx->batch = b;
 	/* filed since the look before queueing (this batch's earlier ones among them) */
-	enum status st = find_duplicates(f->req, f->cx, f->a, f->seen_id, INT64_MAX, f->dups,
-					 &f->best_id, &f->best);
+	enum status st = find_duplicates(f->req, f->cx, f->a, f->probe, f->seen_id, INT64_MAX,
+					 false, f->dups, &f->best_id, &f->best);
 	if (!st && json_array_size(f->dups) && !(f->dup_reason && *f->dup_reason))
 		st = ST_CONFLICT;
 	if (!st && f->best_id) {
@@ -1142,6 +1262,7 @@ static void writer_check(void)
 static void appeals_release(void)
 {
 	appeals_kept_forget();
+	sigs_forget();
 	if (writer.db)
 		db_pool_put(writer.pool, writer.db);
 	writer.db = NULL;
@@ -1298,6 +1419,12 @@ static void filing_submit(struct db_pool *pool, struct db *db, struct filing *f,
 				if (!b->st)
 					b->st = st;
 		}
+		for (struct filing *b = batch; b; b = b->next) { /* on disk: their words kept */
+			if (!b->st) {
+				b->probe->sig.id = b->a->id;
+				sig_put(&b->probe->sig);
+			}
+		}
 		pthread_mutex_lock(&filings.mu);
 		batch_done(batch, f);
 		if (!deferred) {
@@ -1437,16 +1564,24 @@ enum status appeals_create(struct request *req)
 	 * the duplicate guard over what was filed until now */
 	if ((st = appeal_file_prepare(&cx, &a)))
 		return appeals_req_fail(req, &cx, st);
-	struct filing f = {.req = req, .cx = &cx, .a = &a, .dup_reason = dup_reason};
-	if ((st = db_int1(db, &SQL_APPEAL_LAST_ID, DB_NOARGS, &f.seen_id)))
+	struct dup_probe probe;
+	struct filing f = {
+		.req = req, .cx = &cx, .a = &a, .probe = &probe, .dup_reason = dup_reason};
+	if ((st = probe_init(&probe, &a)) ||
+	    (st = db_int1(db, &SQL_APPEAL_LAST_ID, DB_NOARGS, &f.seen_id))) {
+		probe_free(&probe);
 		return st;
+	}
 	f.dups = json_array();
 	req_own_json(req, f.dups);
 	/* and the answer's clock: after the commit the calendar would be read again */
 	struct appeal_clock clock;
-	if ((st = find_duplicates(req, &cx, &a, 0, f.seen_id, f.dups, &f.best_id, &f.best)) ||
-	    (st = clock_of(&cx, &a, &clock)))
+	if ((st = find_duplicates(req, &cx, &a, &probe, 0, f.seen_id, true, f.dups, &f.best_id,
+				  &f.best)) ||
+	    (st = clock_of(&cx, &a, &clock))) {
+		probe_free(&probe);
 		return st;
+	}
 	db_read_end(db);
 	if (!json_array_size(f.dups) || (dup_reason && *dup_reason)) {
 		filing_submit(req->app->pool, db, &f, req->app->cfg->commit_wait_us);
@@ -1454,6 +1589,7 @@ enum status appeals_create(struct request *req)
 	} else {
 		st = ST_CONFLICT;
 	}
+	probe_free(&probe);
 	if (st == ST_CONFLICT && json_array_size(f.dups) && !(dup_reason && *dup_reason)) {
 		json_decref(req->err_extra);
 		req->err_extra = json_pack("{s:O}", "duplicates", f.dups);

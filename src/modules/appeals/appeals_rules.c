@@ -683,23 +683,27 @@ uint64_t *appeal_bigrams(const char *s, size_t *n)
 	return v;
 }
 
+double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
+{
+	if (!x || !y || nx + ny == 0)
+		return 0.0;
+	size_t i = 0, j = 0, common = 0;
+	while (i < nx && j < ny) {
+		if (x[i] == y[j])
+			common++, i++, j++;
+		else if (x[i] < y[j])
+			i++;
+		else
+			j++;
+	}
+	return 2.0 * (double)common / (double)(nx + ny);
+}
+
 double appeal_similarity_to(const uint64_t *x, size_t na, const char *b)
 {
 	size_t nb;
 	uint64_t *y = appeal_bigrams(b, &nb);
-	double r = 0.0;
-	if (x && y && na + nb > 0) {
-		size_t i = 0, j = 0, common = 0;
-		while (i < na && j < nb) {
-			if (x[i] == y[j])
-				common++, i++, j++;
-			else if (x[i] < y[j])
-				i++;
-			else
-				j++;
-		}
-		r = 2.0 * (double)common / (double)(na + nb);
-	}
+	double r = appeal_dice(x, na, y, nb);
 	free(y);
 	return r;
 }
@@ -741,6 +745,54 @@ bool appeal_could_reach(size_t na, const char *b, double floor)
 		chars += (*p & 0xC0) != 0x80;
 	double nb = chars ? (double)(chars - 1) : 0.0;
 	return nb * (2.0 - floor) >= floor * (double)na;
+}
+
+/* A bigram's bit among 64 * words (words a power of two). */
+static unsigned sig_bit(uint64_t bigram, unsigned words)
+{
+	unsigned bits = 0;
+	while ((64u << bits) < 64 * words)
+		bits++;
+	return (unsigned)((bigram * 0xC2B2AE3D27D4EB4Fu) >> (64 - 6 - bits));
+}
+
+static void sig_set(uint64_t *f, unsigned words, const uint64_t *bigrams, size_t n)
+{
+	memset(f, 0, words * sizeof(*f));
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = sig_bit(bigrams[i], words);
+		f[b / 64] |= (uint64_t)1 << (b % 64);
+	}
+}
+
+void appeal_sig_make(const uint64_t *title, size_t nt, const uint64_t *content, size_t nc,
+		     struct appeal_sig *s)
+{
+	s->nt = nt > UINT32_MAX ? UINT32_MAX : (uint32_t)nt;
+	s->nc = nc > UINT32_MAX ? UINT32_MAX : (uint32_t)nc;
+	sig_set(s->title, APPEAL_SIG_TITLE_WORDS, title, nt);
+	sig_set(s->content, APPEAL_SIG_CONTENT_WORDS, content, nc);
+}
+
+/* The bound for one text: h, x's bigrams whose bit is set, is at least c, the bigrams the two
+ * share, and so is the other's count ny; Dice = 2c/(nx + ny) <= 2 min(h, ny)/(nx + ny). */
+static double sig_text_bound(const uint64_t *f, unsigned words, uint32_t ny, const uint64_t *x,
+			     size_t nx)
+{
+	size_t h = 0;
+	for (size_t i = 0; i < nx && h < ny; i++) {
+		unsigned b = sig_bit(x[i], words);
+		h += (f[b / 64] >> (b % 64)) & 1;
+	}
+	return nx + ny ? 2.0 * (double)(h < ny ? h : ny) / (double)(nx + ny) : 0.0;
+}
+
+double appeal_sig_bound(const struct appeal_sig *s, const uint64_t *title, size_t nt,
+			const uint64_t *content, size_t nc)
+{
+	double t = sig_text_bound(s->title, APPEAL_SIG_TITLE_WORDS, s->nt, title, nt);
+	double c = sig_text_bound(s->content, APPEAL_SIG_CONTENT_WORDS, s->nc, content, nc);
+	return t > c ? t : c;
 }
 
 double appeal_similarity(const char *a, const char *b)

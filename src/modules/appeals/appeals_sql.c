@@ -540,6 +540,11 @@ const struct sql SQL_APPEAL_RECENT =
 	SQL("SELECT id, title, content, state, created_at FROM appeals"
 	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
 	    " ORDER BY created_at DESC, id DESC LIMIT 50");
+/* The same appeals' ids, from the index appeals_enterprise alone. */
+const struct sql SQL_APPEAL_RECENT_IDS =
+	SQL("SELECT id FROM appeals"
+	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
+	    " ORDER BY created_at DESC, id DESC LIMIT 50");
 /* The waiting terms into the index, in one statement (one segment), then gone from the table;
  * nothing to do on PostgreSQL. */
 const struct sql SQL_FTS_WAITING_MOVE =
