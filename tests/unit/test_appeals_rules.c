@@ -726,40 +726,6 @@ static void random_text(uint32_t *seed, const char *const *pool, size_t npool, i
 	out[at] = '\0';
 }
 
-/* The bound is never below the similarity (random texts over few characters, so that
- * bigrams repeat and are shared), and leaves unlike texts out. */
-static void similarity_bound(void **state)
-{
-	(void)state;
-	static const char *const pool[] = {"企", "业", "用", "电", "报", "装", "周", "期", "长",
-					   "A", "b", "7", "，", " "};
-	uint32_t seed = 12345;
-	int below = 0;
-	for (int round = 0; round < 2000; round++) {
-		char a[200], b[200];
-		random_text(&seed, pool, sizeof(pool) / sizeof(pool[0]), 40, a);
-		random_text(&seed, pool, sizeof(pool) / sizeof(pool[0]), 40, b);
-		size_t n;
-		uint64_t *x = appeal_bigrams(a, &n);
-		assert_non_null(x);
-		uint64_t f[APPEAL_FILTER_WORDS];
-		appeal_bigram_filter(x, n, f);
-		double exact = appeal_similarity_to(x, n, b), bound = appeal_similarity_bound(f, n, b);
-		if (bound < exact)
-			fail_msg("bound %f < similarity %f for \"%s\" and \"%s\"", bound, exact, a, b);
-		below += bound < 0.8;
-		free(x);
-	}
-	assert_true(below > 0);
-	size_t n;
-	uint64_t *x = appeal_bigrams("企业用电报装周期长", &n), f[APPEAL_FILTER_WORDS];
-	appeal_bigram_filter(x, n, f);
-	assert_true(appeal_similarity_bound(f, n, "企业用电报装周期长！") >= 0.8);
-	assert_true(appeal_similarity_bound(f, n, "申请技改贷款贴息") < 0.3);
-	assert_true(appeal_similarity_bound(f, n, NULL) == 0.0);
-	free(x);
-}
-
 /* An appeal's words (appeal_sig) bound how alike a new title and content can be to its own:
  * never below what comparing the texts finds, and below the guard's 0.8 for unlike texts the
  * size of a filing's, so that those need not be read. */
@@ -835,9 +801,14 @@ static void similarity(void **state)
 	uint64_t *x = appeal_bigrams("企业用电报装周期长", &n);
 	assert_non_null(x);
 	assert_int_equal(n, 8);
-	assert_true(appeal_similarity_to(x, n, "企业用电报装周期太长") ==
+	size_t ny;
+	uint64_t *y = appeal_bigrams("企业用电报装周期太长", &ny);
+	assert_non_null(y);
+	assert_true(appeal_dice(x, n, y, ny) ==
 		    appeal_similarity("企业用电报装周期长", "企业用电报装周期太长"));
+	assert_true(appeal_dice(x, n, x, n) == 1.0 && appeal_dice(x, n, NULL, 0) == 0.0);
 	free(x);
+	free(y);
 	static char big[3 * 3000 + 1];
 	for (int i = 0; i < 3000; i++) { /* 3,000 different ideographs, shuffled */
 		unsigned cp = 0x4E00 + (unsigned)(i * 7 % 3000);
@@ -850,16 +821,9 @@ static void similarity(void **state)
 	assert_int_equal(n, 2999);
 	for (size_t i = 1; i < n; i++)
 		assert_true(x[i - 1] < x[i]);
-	assert_true(appeal_similarity_to(x, n, big) == 1.0);
+	assert_true(appeal_dice(x, n, x, n) == 1.0);
+	assert_true(appeal_similarity(big, big) == 1.0);
 	free(x);
-	/* too short to be that alike: 4 characters (3 bigrams) against 8 bigrams reach at most
-	 * 2*3/11 = 0.55; 7 (6 bigrams) at most 12/14 = 0.86 */
-	assert_false(appeal_could_reach(8, "企业用电", 0.8));
-	assert_true(appeal_could_reach(8, "企业用电报装周", 0.8));
-	assert_true(appeal_could_reach(0, "", 0.8));
-	for (const char *t = "企业用电报装周期长短"; *t; t += 3)
-		if (!appeal_could_reach(8, t, 0.8))
-			assert_true(appeal_similarity("企业用电报装周期长", t) < 0.8);
 }
 
 /* ---- attachments ---------------------------------------------------------------------------- */
@@ -1071,7 +1035,6 @@ int main(void)
 		cmocka_unit_test(scope_keys),
 		cmocka_unit_test(grams),
 		cmocka_unit_test(similarity),
-		cmocka_unit_test(similarity_bound),
 		cmocka_unit_test(signature_bound),
 		cmocka_unit_test(sniffing),
 		cmocka_unit_test(limits_picked),

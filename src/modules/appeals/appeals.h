@@ -271,18 +271,8 @@ enum status appeal_query_parse(const char *q, struct appeal_query *out);
  * dropping everything but letters and digits (1.0 identical, 0.0 nothing shared). */
 double appeal_similarity(const char *a, const char *b);
 /* The same, for comparing one text with many: the sorted distinct bigrams of a (*n of them;
- * free() them; NULL when out of memory), then the similarity of b to them. */
+ * free() them; NULL when out of memory), and the similarity of two texts from theirs. */
 uint64_t *appeal_bigrams(const char *a, size_t *n);
-double appeal_similarity_to(const uint64_t *bigrams, size_t n, const char *b);
-/* A filter of n bigrams (a bit for each), and from it a bound: at least
- * appeal_similarity_to(bigrams, n, b), found without allocating or sorting; below the floor, b
- * need not be compared. */
-#define APPEAL_FILTER_WORDS 64
-void appeal_bigram_filter(const uint64_t *bigrams, size_t n, uint64_t f[APPEAL_FILTER_WORDS]);
-double appeal_similarity_bound(const uint64_t f[APPEAL_FILTER_WORDS], size_t n, const char *b);
-/* False when b is too short to be `floor` alike to a text of n bigrams (true: it may be). */
-bool appeal_could_reach(size_t n, const char *b, double floor);
-/* The similarity of two texts from their bigrams (both as appeal_bigrams() gives them). */
 double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny);
 
 /* An appeal filed, in a few words: how many bigrams its title and content have, and a bit for

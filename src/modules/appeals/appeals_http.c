@@ -926,11 +926,10 @@ static void sig_put(const struct appeal_sig *s)
 	pthread_mutex_unlock(&sigs.mu);
 }
 
-/* A filing's side of the comparison, made once: its bigrams, their filters, its words. */
+/* A filing's side of the comparison, made once: its bigrams and its words. */
 struct dup_probe {
 	uint64_t *title, *content;
 	size_t nt, nc;
-	uint64_t tf[APPEAL_FILTER_WORDS], cf[APPEAL_FILTER_WORDS];
 	struct appeal_sig sig;
 };
 
@@ -941,8 +940,6 @@ static enum status probe_init(struct dup_probe *p, const struct appeal *a)
 	p->content = appeal_bigrams(a->content, &p->nc);
 	if (!p->title || !p->content)
 		return ST_NOMEM;
-	appeal_bigram_filter(p->title, p->nt, p->tf);
-	appeal_bigram_filter(p->content, p->nc, p->cf);
 	appeal_sig_make(p->title, p->nt, p->content, p->nc, &p->sig);
 	return ST_OK;
 }
@@ -953,55 +950,41 @@ static void probe_free(struct dup_probe *p)
 	free(p->content);
 }
 
-/* Whether the appeal with this id must be read to be ruled out. */
-static bool dup_unsure(const struct dup_probe *p, int64_t id)
+/* Whether the words kept of the appeal with this id rule it out (*kept: whether there are any). */
+static bool dup_ruled_out(const struct dup_probe *p, int64_t id, bool *kept)
 {
 	struct appeal_sig s;
-	return !sig_get(id, &s) ||
-	       appeal_sig_bound(&s, p->title, p->nt, p->content, p->nc) >= DUPLICATE_SIMILARITY;
+	*kept = sig_get(id, &s);
+	return *kept &&
+	       appeal_sig_bound(&s, p->title, p->nt, p->content, p->nc) < DUPLICATE_SIMILARITY;
 }
 
-/* One appeal read: how alike it is to p (0 when plainly not alike); kept (if keep) when its
- * words were not. */
+/* One appeal read: how alike it is to p (0 when its kept words rule it out); its words kept
+ * (if keep) when they were not. */
 static enum status dup_compare(const struct dup_probe *p, int64_t id, const char *t,
 			       const char *c, bool keep, double *sim)
 {
-	struct appeal_sig s;
+	bool kept;
 	*sim = 0.0;
-	if (sig_get(id, &s)) {
-		if (appeal_sig_bound(&s, p->title, p->nt, p->content, p->nc) < DUPLICATE_SIMILARITY)
-			return ST_OK;
-	} else if (keep) {
-		size_t nbt, nbc;
-		uint64_t *bt = appeal_bigrams(t, &nbt), *bc = appeal_bigrams(c, &nbc);
-		if (!bt || !bc) {
-			free(bt);
-			free(bc);
-			return ST_NOMEM;
-		}
-		appeal_sig_make(bt, nbt, bc, nbc, &s);
-		s.id = id;
-		sig_put(&s);
-		double st = appeal_dice(p->title, p->nt, bt, nbt);
-		double sc = appeal_dice(p->content, p->nc, bc, nbc);
-		free(bt);
-		free(bc);
-		*sim = st > sc ? st : sc;
+	if (dup_ruled_out(p, id, &kept))
 		return ST_OK;
+	size_t nbt, nbc;
+	uint64_t *bt = appeal_bigrams(t, &nbt), *bc = appeal_bigrams(c, &nbc);
+	enum status st = bt && bc ? ST_OK : ST_NOMEM;
+	if (!st) {
+		if (keep && !kept) {
+			struct appeal_sig s;
+			appeal_sig_make(bt, nbt, bc, nbc, &s);
+			s.id = id;
+			sig_put(&s);
+		}
+		double by_title = appeal_dice(p->title, p->nt, bt, nbt);
+		double by_content = appeal_dice(p->content, p->nc, bc, nbc);
+		*sim = by_title > by_content ? by_title : by_content;
 	}
-	double floor = DUPLICATE_SIMILARITY;
-	double st = appeal_could_reach(p->nt, t, floor) &&
-				    appeal_similarity_bound(p->tf, p->nt, t) >= floor
-			    ? appeal_similarity_to(p->title, p->nt, t)
-			    : 0.0;
-	if (st > floor)
-		floor = st;
-	double sc = appeal_could_reach(p->nc, c, floor) &&
-				    appeal_similarity_bound(p->cf, p->nc, c) >= floor
-			    ? appeal_similarity_to(p->content, p->nc, c)
-			    : 0.0;
-	*sim = st > sc ? st : sc;
-	return ST_OK;
+	free(bt);
+	free(bc);
+	return st;
 }
 
 /* Add to *out the enterprise's appeals of the last days, with ids in (lo, hi], whose title or
@@ -1017,8 +1000,9 @@ static enum status find_duplicates(struct request *req, struct appeal_ctx *cx,
 	/* the ids from the index; the rows (one statement) only when one of them is unsure */
 	bool unsure = false;
 	struct db_res *r = db_query(cx->db, &SQL_APPEAL_RECENT_IDS, args, 4);
+	bool kept;
 	while (!unsure && db_next(r))
-		unsure = dup_unsure(p, db_col_int(r, 0));
+		unsure = !dup_ruled_out(p, db_col_int(r, 0), &kept);
 	enum status st = db_done(r);
 	if (st || !unsure)
 		return st;

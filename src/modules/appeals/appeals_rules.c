@@ -699,54 +699,6 @@ double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
 	return 2.0 * (double)common / (double)(nx + ny);
 }
 
-double appeal_similarity_to(const uint64_t *x, size_t na, const char *b)
-{
-	size_t nb;
-	uint64_t *y = appeal_bigrams(b, &nb);
-	double r = appeal_dice(x, na, y, nb);
-	free(y);
-	return r;
-}
-
-static unsigned filter_bit(uint64_t bigram)
-{
-	return (unsigned)((bigram * 0x9E3779B97F4A7C15u) >> (64 - 12)); /* 4,096 bits */
-}
-
-void appeal_bigram_filter(const uint64_t *bigrams, size_t n, uint64_t f[APPEAL_FILTER_WORDS])
-{
-	memset(f, 0, APPEAL_FILTER_WORDS * sizeof(*f));
-	for (size_t i = 0; i < n; i++) {
-		unsigned b = filter_bit(bigrams[i]);
-		f[b / 64] |= (uint64_t)1 << (b % 64);
-	}
-}
-
-double appeal_similarity_bound(const uint64_t f[APPEAL_FILTER_WORDS], size_t na, const char *b)
-{
-	/* h, b's bigrams whose bit is set counted with repeats, is at least the shared ones c; and
-	 * b has at least c distinct bigrams, so Dice = 2c/(na + nb) <= 2c/(na + c) <= 2h/(na + h) */
-	size_t h = 0;
-	uint32_t prev = 0;
-	uint64_t g;
-	const char *p = b ? b : "";
-	while (next_bigram(&p, &prev, &g)) {
-		unsigned bit = filter_bit(g);
-		h += (f[bit / 64] >> (bit % 64)) & 1;
-	}
-	return na + h ? 2.0 * (double)h / (double)(na + h) : 0.0;
-}
-
-bool appeal_could_reach(size_t na, const char *b, double floor)
-{
-	/* b has fewer bigrams than characters, and Dice's coefficient is at most 2nb/(na + nb) */
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)(b ? b : ""); *p; p++)
-		chars += (*p & 0xC0) != 0x80;
-	double nb = chars ? (double)(chars - 1) : 0.0;
-	return nb * (2.0 - floor) >= floor * (double)na;
-}
-
 /* A bigram's bit among 64 * words (words a power of two). */
 static unsigned sig_bit(uint64_t bigram, unsigned words)
 {
@@ -797,10 +749,11 @@ double appeal_sig_bound(const struct appeal_sig *s, const uint64_t *title, size_
 
 double appeal_similarity(const char *a, const char *b)
 {
-	size_t na;
-	uint64_t *x = appeal_bigrams(a, &na);
-	double r = x ? appeal_similarity_to(x, na, b) : 0.0;
+	size_t na, nb;
+	uint64_t *x = appeal_bigrams(a, &na), *y = appeal_bigrams(b, &nb);
+	double r = appeal_dice(x, na, y, nb);
 	free(x);
+	free(y);
 	return r;
 }
 
