@@ -279,8 +279,10 @@ double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny);
  * each (128 of them for the title, 512 for the content). From it, a bound on how alike a new
  * appeal's title and content can be to its (at least what appeal_dice() finds for either),
  * without its text: a new bigram whose bit is not set is not one of its bigrams. */
-#define APPEAL_SIG_TITLE_WORDS	 2
-#define APPEAL_SIG_CONTENT_WORDS 8
+#define APPEAL_SIG_TITLE_BITS	 7 /* 128 bits */
+#define APPEAL_SIG_CONTENT_BITS	 9 /* 512 */
+#define APPEAL_SIG_TITLE_WORDS	 (1 << (APPEAL_SIG_TITLE_BITS - 6))
+#define APPEAL_SIG_CONTENT_WORDS (1 << (APPEAL_SIG_CONTENT_BITS - 6))
 struct appeal_sig {
 	int64_t id;
 	uint32_t nt, nc;

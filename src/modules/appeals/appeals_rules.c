@@ -699,20 +699,17 @@ double appeal_dice(const uint64_t *x, size_t nx, const uint64_t *y, size_t ny)
 	return 2.0 * (double)common / (double)(nx + ny);
 }
 
-/* A bigram's bit among 64 * words (words a power of two). */
-static unsigned sig_bit(uint64_t bigram, unsigned words)
+/* A bigram's bit among 2^bits. */
+static unsigned sig_bit(uint64_t bigram, unsigned bits)
 {
-	unsigned bits = 0;
-	while ((64u << bits) < 64 * words)
-		bits++;
-	return (unsigned)((bigram * 0xC2B2AE3D27D4EB4Fu) >> (64 - 6 - bits));
+	return (unsigned)((bigram * 0xC2B2AE3D27D4EB4Fu) >> (64 - bits));
 }
 
-static void sig_set(uint64_t *f, unsigned words, const uint64_t *bigrams, size_t n)
+static void sig_set(uint64_t *f, unsigned bits, const uint64_t *bigrams, size_t n)
 {
-	memset(f, 0, words * sizeof(*f));
+	memset(f, 0, ((size_t)1 << (bits - 6)) * sizeof(*f));
 	for (size_t i = 0; i < n; i++) {
-		unsigned b = sig_bit(bigrams[i], words);
+		unsigned b = sig_bit(bigrams[i], bits);
 		f[b / 64] |= (uint64_t)1 << (b % 64);
 	}
 }
@@ -722,18 +719,18 @@ void appeal_sig_make(const uint64_t *title, size_t nt, const uint64_t *content, 
 {
 	s->nt = nt > UINT32_MAX ? UINT32_MAX : (uint32_t)nt;
 	s->nc = nc > UINT32_MAX ? UINT32_MAX : (uint32_t)nc;
-	sig_set(s->title, APPEAL_SIG_TITLE_WORDS, title, nt);
-	sig_set(s->content, APPEAL_SIG_CONTENT_WORDS, content, nc);
+	sig_set(s->title, APPEAL_SIG_TITLE_BITS, title, nt);
+	sig_set(s->content, APPEAL_SIG_CONTENT_BITS, content, nc);
 }
 
 /* The bound for one text: h, x's bigrams whose bit is set, is at least c, the bigrams the two
  * share, and so is the other's count ny; Dice = 2c/(nx + ny) <= 2 min(h, ny)/(nx + ny). */
-static double sig_text_bound(const uint64_t *f, unsigned words, uint32_t ny, const uint64_t *x,
+static double sig_text_bound(const uint64_t *f, unsigned bits, uint32_t ny, const uint64_t *x,
 			     size_t nx)
 {
 	size_t h = 0;
 	for (size_t i = 0; i < nx && h < ny; i++) {
-		unsigned b = sig_bit(x[i], words);
+		unsigned b = sig_bit(x[i], bits);
 		h += (f[b / 64] >> (b % 64)) & 1;
 	}
 	return nx + ny ? 2.0 * (double)(h < ny ? h : ny) / (double)(nx + ny) : 0.0;
@@ -742,8 +739,8 @@ static double sig_text_bound(const uint64_t *f, unsigned words, uint32_t ny, con
 double appeal_sig_bound(const struct appeal_sig *s, const uint64_t *title, size_t nt,
 			const uint64_t *content, size_t nc)
 {
-	double t = sig_text_bound(s->title, APPEAL_SIG_TITLE_WORDS, s->nt, title, nt);
-	double c = sig_text_bound(s->content, APPEAL_SIG_CONTENT_WORDS, s->nc, content, nc);
+	double t = sig_text_bound(s->title, APPEAL_SIG_TITLE_BITS, s->nt, title, nt);
+	double c = sig_text_bound(s->content, APPEAL_SIG_CONTENT_BITS, s->nc, content, nc);
 	return t > c ? t : c;
 }
 

@@ -534,17 +534,14 @@ const struct sql SQL_APPEAL_CO_DELETE = SQL("DELETE FROM appeal_co_units WHERE a
 const struct sql SQL_APPEAL_CO_INSERT =
 	SQL("INSERT INTO appeal_co_units (appeal_id, org_id, org_path) VALUES ($1, $2, $3)");
 
-/* The duplicate guard: the enterprise's appeals filed since $2 (newest first). */
-/* An enterprise's appeals filed since $2 with ids in ($3, $4]: the duplicate guard. */
+/* The duplicate guard: an enterprise's appeals filed since $2 with ids in ($3, $4], newest
+ * first; their rows, or their ids alone (read from the index appeals_enterprise). */
+#define APPEAL_RECENT                                                                              \
+	" FROM appeals WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"   \
+	" ORDER BY created_at DESC, id DESC LIMIT 50"
 const struct sql SQL_APPEAL_RECENT =
-	SQL("SELECT id, title, content, state, created_at FROM appeals"
-	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
-	    " ORDER BY created_at DESC, id DESC LIMIT 50");
-/* The same appeals' ids, from the index appeals_enterprise alone. */
-const struct sql SQL_APPEAL_RECENT_IDS =
-	SQL("SELECT id FROM appeals"
-	    " WHERE enterprise_id = $1 AND created_at >= $2 AND id > $3 AND id <= $4"
-	    " ORDER BY created_at DESC, id DESC LIMIT 50");
+	SQL("SELECT id, title, content, state, created_at" APPEAL_RECENT);
+const struct sql SQL_APPEAL_RECENT_IDS = SQL("SELECT id" APPEAL_RECENT);
 /* The waiting terms into the index, in one statement (one segment), then gone from the table;
  * nothing to do on PostgreSQL. */
 const struct sql SQL_FTS_WAITING_MOVE =
